@@ -1,0 +1,70 @@
+"""validate → canonicalise → store: the one place records enter the store.
+
+Spiders yield ``Post`` and ``WebItem`` models; this pipeline strips tracking
+parameters from post links, fills a missing language, and upserts into the
+store under the spider's source key. Writes are idempotent, so a resumed or
+repeated crawl never duplicates a record.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.exceptions import DropItem
+from w3lib.url import safe_url_string
+
+from crawler.store_access import shared_store
+from parity.lang import detect_lang
+from parity.records import Post, WebItem
+from parity.urls import strip_tracking
+
+
+def clean_links(links: list[str]) -> list[str]:
+    """Tracking parameters dropped, duplicates removed, order kept."""
+    cleaned: list[str] = []
+    for link in links:
+        try:
+            url = strip_tracking(safe_url_string(link.strip()))
+        except ValueError:
+            continue
+        if url and url not in cleaned:
+            cleaned.append(url)
+    return cleaned
+
+
+def prepare(item: Any) -> Post | WebItem:
+    """Normalise a record before storage; raise DropItem for anything that is not one."""
+    if isinstance(item, Post):
+        updates: dict[str, Any] = {"links": clean_links(item.links)}
+        if not item.lang and item.text:
+            updates["lang"] = detect_lang(item.text)
+        return item.model_copy(update=updates)
+    if isinstance(item, WebItem):
+        if not item.lang and (item.text or item.title):
+            return item.model_copy(update={"lang": detect_lang(f"{item.title or ''}\n{item.text}")})
+        return item
+    raise DropItem(f"not a record: {type(item).__name__}")
+
+
+class StorePipeline:
+    """Upsert into the SQLite store named by the ``PARITY_STORE`` setting."""
+
+    def __init__(self, store_path: str) -> None:
+        self.store_path = store_path
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "StorePipeline":
+        return cls(crawler.settings.get("PARITY_STORE"))
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        record = prepare(item)
+        store = shared_store(self.store_path)
+        key = getattr(getattr(spider, "spec", None), "key", None)
+        if isinstance(record, Post):
+            store.upsert_post(record, source_key=key)
+        else:
+            store.upsert_web_item(record, source_key=key)
+        tracker = getattr(spider, "tracker", None)
+        if tracker is not None:
+            tracker.items += 1
+        return record

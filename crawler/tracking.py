@@ -1,0 +1,72 @@
+"""How completely a source was collected — the evidence behind ``unverifiable``.
+
+Each spider owns one tracker. A source is ``ok`` only if its primary requests
+(the feed, the sitemap, the first list page, the account's timeline) succeeded
+and nothing it should have followed failed; anything less must stop the
+matcher from concluding ``social_only`` for that organisation.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from parity.records import SourceStatus
+
+
+@dataclass
+class SourceTracker:
+    org: str
+    kind: str
+    url: str | None
+    primary_ok: int = 0
+    primary_failed: int = 0
+    secondary_ok: int = 0
+    secondary_failed: int = 0
+    items: int = 0
+    robots_blocked: int = 0
+    first_error: str | None = None
+    reasons: Counter[str] = field(default_factory=Counter)
+    notes: dict[str, object] = field(default_factory=dict)
+
+    def success(self, primary: bool) -> None:
+        if primary:
+            self.primary_ok += 1
+        else:
+            self.secondary_ok += 1
+
+    def failure(self, url: str, reason: str, primary: bool) -> None:
+        """Record a failed request; ``reason`` is short and stable (``http_503``, ``timeout``, ``robots``)."""
+        self.reasons[reason] += 1
+        if reason == "robots":
+            self.robots_blocked += 1
+        if primary:
+            self.primary_failed += 1
+        else:
+            self.secondary_failed += 1
+        if self.first_error is None or (primary and not self.first_error.startswith("primary")):
+            self.first_error = f"{'primary' if primary else 'item'} {reason}: {url}"
+
+    def status(self, finish_reason: str = "finished") -> SourceStatus:
+        """Fold the counts into the sources.jsonl line."""
+        error: str | None = None
+        if self.primary_ok == 0 and self.robots_blocked and self.primary_failed == self.robots_blocked:
+            state = "robots_blocked"
+            error = f"robots.txt disallows {self.url}"
+        elif self.primary_ok == 0 and (self.primary_failed or self.items == 0) and self.kind not in ("register", "file"):
+            state = "failed"
+            error = self._describe() or "nothing could be fetched"
+        elif self.primary_failed or self.secondary_failed or finish_reason != "finished":
+            state = "partial"
+            error = self._describe()
+            if finish_reason != "finished":
+                error = f"crawl ended early ({finish_reason})" + (f"; {error}" if error else "")
+        else:
+            state = "ok"
+        return SourceStatus(org=self.org, kind=self.kind, url=self.url, status=state, items=self.items, error=error)
+
+    def _describe(self) -> str | None:
+        if not self.reasons:
+            return None
+        counts = ", ".join(f"{reason}×{count}" for reason, count in sorted(self.reasons.items()))
+        return f"{self.first_error} ({counts})"

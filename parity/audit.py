@@ -1,0 +1,146 @@
+"""An audit run: crawl (child process) → export from the store → match → report.
+
+The CLI calls these steps; they hold the logic so the CLI stays argument
+handling and exit codes only, and so the demo and the audit share one path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from parity.config import LoadedConfig
+from parity.jsonl import write_records
+from parity.records import Post, SourceStatus, Verdict, WebItem, format_time
+from parity.store import SqliteStore
+
+log = logging.getLogger("parity")
+
+EXIT_INTERRUPTED = 130
+
+
+class CrawlFailed(RuntimeError):
+    """The crawl process ended abnormally (not an interruption, not a config error)."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(f"the crawl process exited with status {code}")
+        self.code = code
+
+
+def new_run_id(now: dt.datetime) -> str:
+    return now.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def default_out_dir(loaded: LoadedConfig, now: dt.datetime) -> Path:
+    """``reports/<config-stem>/<UTC date>/`` (contracts.md §1)."""
+    return Path("reports") / loaded.stem / now.astimezone(dt.timezone.utc).strftime("%Y-%m-%d")
+
+
+def default_store_path(loaded: LoadedConfig) -> Path:
+    """One store per audit target, kept across nightly runs: history and incremental state live here."""
+    return Path("reports") / loaded.stem / "parity.sqlite"
+
+
+@dataclass
+class Collected:
+    """What an audit works on, read back from the store for this run."""
+
+    posts: list[Post]
+    web: list[WebItem]
+    sources: list[SourceStatus]
+    incomplete_orgs: frozenset[str] = field(default_factory=frozenset)
+
+
+def run_crawl(config_path: Path, store_path: Path, run_id: str, now: dt.datetime,
+              orgs: list[str] | None = None, verbose: bool = False) -> int:
+    """Run ``python -m crawler.run`` and return its exit status.
+
+    The child shares our process group, so Ctrl-C reaches it directly and it
+    stops gracefully; we only wait. A second Ctrl-C while waiting is passed on.
+    """
+    cmd = [sys.executable, "-m", "crawler.run", "--config", str(config_path), "--store", str(store_path),
+           "--run-id", run_id, "--now", format_time(now) or ""]
+    for org in orgs or []:
+        cmd += ["--org", org]
+    if verbose:
+        cmd.append("--verbose")
+    env = dict(os.environ)
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    child = subprocess.Popen(cmd, env=env)
+    interrupted = False
+    while True:
+        try:
+            code = child.wait()
+            break
+        except KeyboardInterrupt:
+            interrupted = True
+            if child.poll() is None:
+                child.send_signal(signal.SIGINT)
+    if interrupted and code in (0, EXIT_INTERRUPTED, -signal.SIGINT):
+        return EXIT_INTERRUPTED
+    return code
+
+
+def collect_from_store(store: SqliteStore, loaded: LoadedConfig, run_id: str, now: dt.datetime,
+                       orgs: list[str] | None = None) -> Collected:
+    """Posts in the audit window, live web items and this run's source lines, for the selected orgs."""
+    org_ids = [o.id for o in loaded.config.org if not orgs or o.id in orgs]
+    since = now - dt.timedelta(days=loaded.config.crawl.window_days)
+    posts = store.posts(org_ids, since=since)
+    web = store.web_items(org_ids)
+    sources = [status for _, status, _ in store.sources(run_id)]
+    incomplete = frozenset(
+        s.org for s in sources if s.status != "ok" and _is_web_kind(s.kind)
+    )
+    return Collected(posts=posts, web=web, sources=sources, incomplete_orgs=incomplete)
+
+
+_WEB_KINDS = {"feed", "sitemap", "listing", "notice_board", "page", "site", "register", "document"}
+
+
+def _is_web_kind(kind: str) -> bool:
+    return kind in _WEB_KINDS
+
+
+def match_collected(collected: Collected, loaded: LoadedConfig) -> list[Verdict]:
+    from parity.match import MatchOptions, match_posts
+
+    settings = loaded.config.match
+    options = MatchOptions(
+        grace_hours=loaded.config.crawl.grace_hours,
+        incomplete_orgs=collected.incomplete_orgs,
+        exclude_rules=tuple(_exclude_rules(settings.exclude)),
+        use_embeddings=settings.use_embeddings,
+    )
+    return match_posts(collected.posts, collected.web, options)
+
+
+def _exclude_rules(patterns: list[str]) -> list[Any]:
+    from parity.match.options import ExcludeRule
+
+    return [ExcludeRule(name=f"config:{i}", pattern=p) for i, p in enumerate(patterns)]
+
+
+def export_crawl(folder: Path, collected: Collected) -> None:
+    """The files of ``parity crawl``: posts.jsonl, web.jsonl, sources.jsonl."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_records(folder / "posts.jsonl", collected.posts)
+    write_records(folder / "web.jsonl", collected.web)
+    write_records(folder / "sources.jsonl", collected.sources)
+
+
+def audit_meta(loaded: LoadedConfig, run_id: str, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "run_id": run_id,
+        "generated_at": format_time(now),
+        "config": str(loaded.path),
+        "window_days": loaded.config.crawl.window_days,
+        "grace_hours": loaded.config.crawl.grace_hours,
+    }

@@ -1,0 +1,332 @@
+"""The ``parity`` command (contracts.md §1): argument handling and exit codes only.
+
+stdout carries only the requested output (a table, or one JSON object with
+``--format json``); progress and logs go to stderr. Every user mistake ends in
+one line on stderr and exit 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from parity.config import ConfigError, LoadedConfig, load_config
+from parity.jsonl import RecordError
+from parity.store import StoreError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_BELOW, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+
+app = typer.Typer(
+    name="parity",
+    help="reach-parity: does everything a public body announces on social media also exist in writing?",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+log = logging.getLogger("parity")
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def _setup_logging(verbose: bool = False) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s", "%H:%M:%S"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    for noisy in ("trafilatura", "htmldate", "bm25s", "urllib3", "filelock"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn known error types into one-line messages and contract exit codes."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except ConfigError as exc:
+            _fail(str(exc), EXIT_USAGE)
+        except (RecordError, StoreError) as exc:
+            _fail(str(exc), EXIT_USAGE)
+        except KeyboardInterrupt:
+            _fail("interrupted; collected records are kept in the store, a rerun resumes", EXIT_INTERRUPTED)
+        except Exception as exc:  # noqa: BLE001 - a bug: one line, traceback only on request
+            if os.environ.get("PARITY_DEBUG"):
+                raise
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            _fail(f"internal error: {type(exc).__name__}: {first} (set PARITY_DEBUG=1 for the traceback)",
+                  EXIT_INTERNAL)
+    return wrapper
+
+
+def _now(value: Optional[str]) -> dt.datetime:
+    from parity.records import parse_time
+
+    if not value:
+        return dt.datetime.now(dt.timezone.utc)
+    try:
+        parsed = parse_time(value)
+    except ValueError:
+        _fail(f"--now: not an ISO 8601 time: {value!r}")
+    assert parsed is not None
+    return parsed
+
+
+def _print_summary(summary: dict[str, Any], fmt: OutputFormat, out_dir: Path | None) -> None:
+    if fmt is OutputFormat.json:
+        sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="reach-parity" + (f" → {out_dir}" if out_dir else ""))
+    for column in ("org", "posts", "match", "partial", "late", "social_only", "unverifiable", "excluded", "parity"):
+        table.add_column(column, justify="left" if column == "org" else "right")
+    for org in summary["orgs"]:
+        c = org["counts"]
+        rate = "–" if org["parity_percent"] is None else f"{org['parity_percent']:.1f} %"
+        table.add_row(org["id"], str(org["posts"]), *(str(c[k]) for k in
+                      ("match", "partial", "late", "social_only", "unverifiable", "excluded")), rate)
+    Console(file=sys.stdout, width=max(100, Console().width)).print(table)
+
+
+def _run_audit(loaded: LoadedConfig, out: Path, store_path: Path, now: dt.datetime, fail_under: Optional[float],
+               orgs: Optional[list[str]], verbose: bool) -> dict[str, Any]:
+    """Crawl, match, report; returns the summary (its ``exit_code`` is the contract's)."""
+    from parity.audit import (
+        CrawlFailed,
+        audit_meta,
+        collect_from_store,
+        match_collected,
+        new_run_id,
+        run_crawl,
+    )
+    from parity.report import summarise, write_audit_outputs
+    from parity.store import SqliteStore
+
+    run_id = new_run_id(now)
+    with SqliteStore(store_path) as store:
+        store.begin_run(run_id, "audit", str(loaded.path))
+    log.info("crawling %s (run %s, store %s)", loaded.path, run_id, store_path)
+    code = run_crawl(loaded.path, store_path, run_id, now, orgs, verbose)
+    with SqliteStore(store_path) as store:
+        if code == EXIT_INTERRUPTED:
+            store.finish_run(run_id, "interrupted", EXIT_INTERRUPTED)
+            _fail("interrupted; collected records are kept in the store, a rerun resumes", EXIT_INTERRUPTED)
+        if code == EXIT_USAGE:
+            raise typer.Exit(EXIT_USAGE)
+        if code != 0:
+            store.finish_run(run_id, "failed", EXIT_INTERNAL)
+            raise CrawlFailed(code)
+        collected = collect_from_store(store, loaded, run_id, now, orgs)
+        log.info("matching %d posts against %d web items", len(collected.posts), len(collected.web))
+        verdicts = match_collected(collected, loaded)
+        store.save_verdicts(run_id, verdicts)
+        names = {o.id: o.name for o in loaded.config.org if not orgs or o.id in orgs}
+        summary = summarise(collected.posts, verdicts, collected.sources, names, fail_under,
+                            audit_meta(loaded, run_id, now))
+        write_audit_outputs(out, collected.posts, collected.web, verdicts, collected.sources, summary)
+        store.finish_run(run_id, "finished", summary["exit_code"], summary)
+    log.info("report written to %s", out / "report.html")
+    return summary
+
+
+FailUnder = Annotated[Optional[float], typer.Option("--fail-under", min=0, max=100,
+                                                    help="exit 3 if an organisation's parity rate (%) is below")]
+Fmt = Annotated[OutputFormat, typer.Option("--format", help="stdout: a table, or one JSON object (the summary)")]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="more detail on stderr")]
+Now = Annotated[Optional[str], typer.Option("--now", hidden=True, help="audit clock (ISO 8601), for replays")]
+
+
+@app.command()
+@guarded
+def audit(
+    config: Annotated[Path, typer.Argument(help="the audit config (TOML)")],
+    out: Annotated[Optional[Path], typer.Option("--out", help="output folder")] = None,
+    fail_under: FailUnder = None,
+    fmt: Fmt = OutputFormat.table,
+    store: Annotated[Optional[Path], typer.Option("--store", help="SQLite store (kept across runs)")] = None,
+    org: Annotated[Optional[list[str]], typer.Option("--org", help="only this organisation (repeatable)")] = None,
+    verbose: Verbose = False,
+    now: Now = None,
+) -> None:
+    """Collect + match + report for every organisation in CONFIG."""
+    from parity.audit import default_out_dir, default_store_path
+
+    _setup_logging(verbose)
+    clock = _now(now)
+    loaded = load_config(config)
+    _check_orgs(loaded, org)
+    out_dir = out or default_out_dir(loaded, clock)
+    summary = _run_audit(loaded, out_dir, store or default_store_path(loaded), clock, fail_under, org, verbose)
+    _print_summary(summary, fmt, out_dir)
+    raise typer.Exit(summary["exit_code"])
+
+
+def _check_orgs(loaded: LoadedConfig, orgs: Optional[list[str]]) -> None:
+    known = {o.id for o in loaded.config.org}
+    for org in orgs or []:
+        if org not in known:
+            _fail(f"--org: {org!r} is not in {loaded.path} (known: {', '.join(sorted(known))})")
+
+
+@app.command()
+@guarded
+def crawl(
+    config: Annotated[Path, typer.Argument(help="the audit config (TOML)")],
+    out: Annotated[Optional[Path], typer.Option("--out", help="output folder")] = None,
+    store: Annotated[Optional[Path], typer.Option("--store", help="SQLite store (kept across runs)")] = None,
+    org: Annotated[Optional[list[str]], typer.Option("--org", help="only this organisation (repeatable)")] = None,
+    verbose: Verbose = False,
+    now: Now = None,
+) -> None:
+    """Collect only: writes posts.jsonl, web.jsonl, sources.jsonl."""
+    from parity.audit import CrawlFailed, collect_from_store, default_out_dir, default_store_path, export_crawl, new_run_id, run_crawl
+    from parity.store import SqliteStore
+
+    _setup_logging(verbose)
+    clock = _now(now)
+    loaded = load_config(config)
+    _check_orgs(loaded, org)
+    out_dir = out or default_out_dir(loaded, clock)
+    store_path = store or default_store_path(loaded)
+    run_id = new_run_id(clock)
+    with SqliteStore(store_path) as db:
+        db.begin_run(run_id, "crawl", str(loaded.path))
+    code = run_crawl(loaded.path, store_path, run_id, clock, org, verbose)
+    if code == EXIT_INTERRUPTED:
+        _fail("interrupted; collected records are kept in the store, a rerun resumes", EXIT_INTERRUPTED)
+    if code == EXIT_USAGE:
+        raise typer.Exit(EXIT_USAGE)
+    if code != 0:
+        raise CrawlFailed(code)
+    with SqliteStore(store_path) as db:
+        collected = collect_from_store(db, loaded, run_id, clock, org)
+        export_crawl(out_dir, collected)
+        incomplete = any(s.status != "ok" for s in collected.sources)
+        db.finish_run(run_id, "finished", EXIT_INCOMPLETE if incomplete else EXIT_OK)
+    log.info("%d posts, %d web items written to %s", len(collected.posts), len(collected.web), out_dir)
+    raise typer.Exit(EXIT_INCOMPLETE if incomplete else EXIT_OK)
+
+
+@app.command()
+@guarded
+def match(
+    posts: Annotated[Path, typer.Option("--posts", help="posts.jsonl")],
+    web: Annotated[Path, typer.Option("--web", help="web.jsonl")],
+    out: Annotated[Path, typer.Option("--out", help="verdicts.jsonl to write")],
+    sources: Annotated[Optional[Path], typer.Option("--sources", help="sources.jsonl: orgs with an incomplete web side get unverifiable")] = None,
+    grace_hours: Annotated[float, typer.Option("--grace-hours", min=0)] = 24.0,
+    incomplete_org: Annotated[Optional[list[str]], typer.Option("--incomplete-org", help="treat this org's web side as incomplete")] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="regex: matching posts are excluded (repeatable)")] = None,
+    embeddings: Annotated[str, typer.Option("--embeddings", help="auto|on|off: the optional dense signal")] = "off",
+    verbose: Verbose = False,
+) -> None:
+    """Match only, offline, on any data in the record format."""
+    from parity.jsonl import read_records, write_records
+    from parity.match import MatchOptions, match_posts
+    from parity.match.options import ExcludeRule
+    from parity.records import Post, SourceStatus, WebItem
+
+    _setup_logging(verbose)
+    if embeddings not in ("auto", "on", "off"):
+        _fail(f"--embeddings: expected auto, on or off, got {embeddings!r}")
+    post_records = read_records(posts, Post)
+    web_records = read_records(web, WebItem)
+    incomplete = set(incomplete_org or [])
+    if sources is not None:
+        incomplete |= {s.org for s in read_records(sources, SourceStatus) if s.status != "ok"}
+    try:
+        rules = tuple(ExcludeRule(name=f"cli:{i}", pattern=p) for i, p in enumerate(exclude or []))
+    except ValueError as exc:
+        _fail(f"--exclude: {exc}")
+    options = MatchOptions(grace_hours=grace_hours, incomplete_orgs=frozenset(incomplete), exclude_rules=rules,
+                           use_embeddings=embeddings)  # type: ignore[arg-type]
+    log.info("matching %d posts against %d web items", len(post_records), len(web_records))
+    verdicts = match_posts(post_records, web_records, options)
+    write_records(out, verdicts)
+    log.info("%d verdicts written to %s", len(verdicts), out)
+
+
+@app.command()
+@guarded
+def report(
+    folder: Annotated[Path, typer.Argument(help="an audit output folder")],
+    fail_under: FailUnder = None,
+    fmt: Fmt = OutputFormat.table,
+) -> None:
+    """(Re)build the human report from the JSONL files in FOLDER."""
+    from parity.report import rebuild_report
+
+    _setup_logging(False)
+    if not folder.is_dir():
+        _fail(f"{folder}: not a folder")
+    summary = rebuild_report(folder, fail_under)
+    _print_summary(summary, fmt, folder)
+    raise typer.Exit(summary["exit_code"])
+
+
+@app.command("check-config")
+@guarded
+def check_config(config: Annotated[Path, typer.Argument(help="the audit config (TOML)")]) -> None:
+    """Validate CONFIG: exit 0, or 2 with one line per problem (file:line: field: message)."""
+    loaded = load_config(config)
+    sources = sum(len(o.web) + len(o.social) for o in loaded.config.org)
+    typer.echo(f"{config}: ok ({len(loaded.config.org)} organisations, {sources} sources)", err=True)
+
+
+@app.command()
+@guarded
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="output folder")] = Path("reports/demo"),
+    fail_under: FailUnder = None,
+    fmt: Fmt = OutputFormat.table,
+    verbose: Verbose = False,
+) -> None:
+    """Start the bundled demo world on 127.0.0.1, audit it, write the report, stop the servers."""
+    from parity.demo.world import DemoWorld
+
+    _setup_logging(verbose)
+    out.mkdir(parents=True, exist_ok=True)
+    store_path = out / "parity.sqlite"
+    for stale in (store_path, out / "parity.sqlite-wal", out / "parity.sqlite-shm"):
+        stale.unlink(missing_ok=True)
+    clock = dt.datetime.now(dt.timezone.utc)
+    with DemoWorld(now=clock) as world:
+        config_path = out / "demo.toml"
+        config_path.write_text(world.config_toml(), encoding="utf-8")
+        loaded = load_config(config_path)
+        log.info("demo world: web %s, mastodon %s, bluesky %s", world.web_base, world.mastodon_base, world.bluesky_base)
+        summary = _run_audit(loaded, out, store_path, clock, fail_under, None, verbose)
+    _print_summary(summary, fmt, out)
+    raise typer.Exit(summary["exit_code"])
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,342 @@
+"""The audit config (contracts.md §4): TOML validated with pydantic, errors with line numbers.
+
+A nightly scheduler runs this unattended; a typo must fail loudly (exit 2) with a
+line that says where, never be silently ignored. Every model forbids unknown
+keys for that reason.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from parity.toml_locate import locate
+
+_ORG_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CrawlSettings(_Strict):
+    """Crawl and audit defaults; every key optional (contract §4)."""
+
+    delay_seconds: float = Field(1.0, ge=0)
+    concurrency_per_host: int = Field(1, ge=1, le=32)
+    obey_robots: bool = True
+    user_agent: str = "reach-parity/1.0 (+https://example.org/contact)"
+    grace_hours: float = Field(24.0, ge=0)
+    window_days: int = Field(30, ge=1)
+    # Extensions (not in the contract, all optional).
+    timeout_seconds: float = Field(30.0, gt=0)
+    retries: int = Field(3, ge=0, le=10)
+    max_pages_per_source: int = Field(2000, ge=1)
+    max_document_bytes: int = Field(20 * 1024 * 1024, ge=1024)
+    autothrottle: bool = True
+    follow_documents: bool = True
+    allow_offsite_redirects: bool = False
+
+
+class MatchSettings(_Strict):
+    """Matcher options (extension): exclusion rules and the optional dense signal."""
+
+    exclude: list[str] = Field(default_factory=list, description="regular expressions; a matching post is excluded")
+    use_embeddings: Literal["auto", "on", "off"] = "off"
+
+
+class _WebSourceBase(_Strict):
+    api: str | None = None
+    name: str | None = None
+
+
+class FeedSource(_WebSourceBase):
+    type: Literal["feed"]
+    url: str
+
+
+class SitemapSource(_WebSourceBase):
+    type: Literal["sitemap"]
+    url: str
+    include: list[str] = Field(default_factory=list, description="regex on paths; only matching URLs are fetched")
+    exclude: list[str] = Field(default_factory=list)
+
+
+class ListingSource(_WebSourceBase):
+    type: Literal["listing"]
+    url: str
+    follow: str | None = None
+    selectors: dict[str, str] | None = None
+    max_pages: int = Field(20, ge=1)
+
+
+class NoticeBoardSource(_WebSourceBase):
+    type: Literal["notice_board"]
+    url: str
+
+
+class PageSource(_WebSourceBase):
+    type: Literal["page"]
+    url: str
+
+
+class SiteSource(_WebSourceBase):
+    type: Literal["site"]
+    url: str
+
+
+class RegisterSource(_WebSourceBase):
+    type: Literal["register"]
+    path: str
+
+
+WebSource = Annotated[
+    Union[FeedSource, SitemapSource, ListingSource, NoticeBoardSource, PageSource, SiteSource, RegisterSource],
+    Field(discriminator="type"),
+]
+WEB_SOURCE_TYPES = ("feed", "sitemap", "listing", "notice_board", "page", "site", "register")
+
+
+class _SocialBase(_Strict):
+    api: str | None = None
+
+
+class MastodonSource(_SocialBase):
+    platform: Literal["mastodon"]
+    account: str
+
+    @field_validator("account")
+    @classmethod
+    def _acct(cls, value: str) -> str:
+        value = value.strip().lstrip("@")
+        if "@" not in value:
+            raise ValueError("expected user@instance, e.g. uppsala@mastodon.nu")
+        return value
+
+
+class BlueskySource(_SocialBase):
+    platform: Literal["bluesky"]
+    account: str
+
+
+class YoutubeSource(_SocialBase):
+    platform: Literal["youtube"]
+    channel_id: str
+
+
+class RssSocialSource(_SocialBase):
+    platform: Literal["rss"]
+    url: str
+    as_platform: str | None = Field(None, description="platform name to record, e.g. facebook for a bridge")
+
+
+class FacebookSource(_SocialBase):
+    platform: Literal["facebook"]
+    page_id: str
+    token_env: str
+
+
+class InstagramSource(_SocialBase):
+    platform: Literal["instagram"]
+    user_id: str
+    token_env: str
+
+
+class XSource(_SocialBase):
+    platform: Literal["x"]
+    user_id: str
+    token_env: str
+
+
+class FileSource(_SocialBase):
+    platform: Literal["file"]
+    path: str
+    format: Literal["auto", "posts_jsonl", "meta_csv", "generic_csv", "json"] = "auto"
+    as_platform: str | None = None
+
+
+SocialSource = Annotated[
+    Union[
+        MastodonSource,
+        BlueskySource,
+        YoutubeSource,
+        RssSocialSource,
+        FacebookSource,
+        InstagramSource,
+        XSource,
+        FileSource,
+    ],
+    Field(discriminator="platform"),
+]
+SOCIAL_PLATFORMS = ("mastodon", "bluesky", "youtube", "rss", "facebook", "instagram", "x", "file")
+
+
+class Org(_Strict):
+    id: str
+    name: str | None = None
+    web: list[WebSource] = Field(default_factory=list)
+    social: list[SocialSource] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not _ORG_ID.match(value):
+            raise ValueError("use lower-case letters, digits, '.', '_' or '-' (e.g. uppsala-kommun)")
+        return value
+
+
+class AuditConfig(_Strict):
+    crawl: CrawlSettings = Field(default_factory=CrawlSettings)
+    match: MatchSettings = Field(default_factory=MatchSettings)
+    org: list[Org] = Field(default_factory=list, min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_orgs(self) -> "AuditConfig":
+        seen: set[str] = set()
+        for index, org in enumerate(self.org):
+            if org.id in seen:
+                raise _DuplicateOrg(index)
+            seen.add(org.id)
+        return self
+
+
+class _DuplicateOrg(ValueError):
+    def __init__(self, index: int) -> None:
+        super().__init__("duplicate org id")
+        self.index = index
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One problem, rendered as ``file:line: field: message``."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+
+
+class ConfigError(Exception):
+    """Raised with every problem found; ``str()`` is one line per problem."""
+
+    def __init__(self, problems: list[ConfigProblem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    """A validated config plus where it came from (relative paths resolve against its folder)."""
+
+    path: Path
+    config: AuditConfig
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+    def resolve(self, relative: str) -> Path:
+        candidate = Path(relative)
+        return candidate if candidate.is_absolute() else (self.path.parent / candidate)
+
+
+_TAGS = set(WEB_SOURCE_TYPES) | set(SOCIAL_PLATFORMS)
+
+
+def _field_path(loc: tuple[Any, ...]) -> tuple[list[Any], str]:
+    """Drop discriminator tags pydantic inserts into error locations; render ``org[0].web[2].url``."""
+    parts: list[Any] = []
+    for i, part in enumerate(loc):
+        if isinstance(part, str) and part in _TAGS and i > 0 and isinstance(loc[i - 1], int):
+            continue
+        if isinstance(part, str) and (part.startswith("function-") or part in {"list", "dict"}):
+            continue
+        parts.append(part)
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return parts, text or "(config)"
+
+
+def _message(err: dict[str, Any], data: Any, parts: list[Any]) -> tuple[list[Any], str]:
+    kind = err.get("type", "")
+    if kind == "union_tag_invalid":
+        ctx = err.get("ctx", {})
+        tag_field = ctx.get("discriminator", "'type'").strip("'")
+        return parts + [tag_field], f"unknown {tag_field} {ctx.get('tag')!r} (expected one of {ctx.get('expected_tags')})"
+    if kind == "union_tag_not_found":
+        tag_field = err.get("ctx", {}).get("discriminator", "'type'").strip("'")
+        return parts + [tag_field], "missing; every source needs one"
+    if kind == "extra_forbidden":
+        return parts, "unknown key (not part of the config format)"
+    if kind == "missing":
+        return parts, "missing (required)"
+    msg = err.get("msg", "invalid value")
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    return parts, msg
+
+
+def load_config(path: str | Path) -> LoadedConfig:
+    """Read and validate; raise ConfigError listing every problem with its line."""
+    path = Path(path)
+    shown = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError([ConfigProblem(shown, 0, "(file)", "file not found")]) from None
+    except OSError as exc:
+        raise ConfigError([ConfigProblem(shown, 0, "(file)", exc.strerror or str(exc))]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError([ConfigProblem(shown, line, "(file)", "not UTF-8 text")]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line = int(match.group(1)) if match else 0
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise ConfigError([ConfigProblem(shown, line, "(syntax)", f"TOML syntax error: {message}")]) from None
+    try:
+        config = AuditConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            parts, _ = _field_path(tuple(err.get("loc", ())))
+            if err.get("type") == "value_error" and isinstance(err.get("ctx", {}).get("error"), _DuplicateOrg):
+                index = err["ctx"]["error"].index
+                parts = ["org", index, "id"]
+            parts, message = _message(err, data, parts)
+            _, field = _field_path(tuple(parts))
+            problems.append(ConfigProblem(shown, locate(text, parts), field, message))
+        raise ConfigError(problems) from None
+    loaded = LoadedConfig(path=path, config=config)
+    _check_files(loaded, text)
+    return loaded
+
+
+def _check_files(loaded: LoadedConfig, text: str) -> None:
+    """Files named by register/file sources must exist now, not fail at 3 a.m."""
+    problems = []
+    for oi, org in enumerate(loaded.config.org):
+        for kind, sources in (("web", org.web), ("social", org.social)):
+            for si, source in enumerate(sources):
+                rel = getattr(source, "path", None)
+                if rel is not None and not loaded.resolve(rel).is_file():
+                    parts = ["org", oi, kind, si, "path"]
+                    problems.append(
+                        ConfigProblem(str(loaded.path), locate(text, parts), _field_path(tuple(parts))[1],
+                                      f"file not found: {loaded.resolve(rel)}")
+                    )
+    if problems:
+        raise ConfigError(problems)

@@ -1,0 +1,84 @@
+"""Reading and writing the JSONL record files with errors a person can act on.
+
+Journalists bring their own exports to ``parity match``; a broken line must be
+reported as ``file:line: field: message`` and never as a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class RecordError(ValueError):
+    """A record file could not be read; the message is one line naming file, line and field."""
+
+
+def _first_error(exc: ValidationError) -> tuple[str, str]:
+    err = exc.errors()[0]
+    field = ".".join(str(part) for part in err.get("loc", ())) or "(record)"
+    return field, err.get("msg", "invalid value")
+
+
+def read_records(path: str | Path, model: type[M]) -> list[M]:
+    """Read every line of a JSONL file into ``model``; stop at the first bad line."""
+    return list(iter_records(path, model))
+
+
+def iter_records(path: str | Path, model: type[M]) -> Iterator[M]:
+    """Stream records; blank lines are skipped, anything else must validate."""
+    path = Path(path)
+    try:
+        handle = path.open("r", encoding="utf-8")
+    except FileNotFoundError:
+        raise RecordError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise RecordError(f"{path}: {exc.strerror or exc}") from None
+    with handle:
+        lineno = 0
+        try:
+            for lineno, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    data = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise RecordError(f"{path}:{lineno}: (line): not valid JSON ({exc.msg})") from None
+                if not isinstance(data, dict):
+                    raise RecordError(f"{path}:{lineno}: (line): expected a JSON object")
+                try:
+                    yield model.model_validate(data)
+                except ValidationError as exc:
+                    field, msg = _first_error(exc)
+                    raise RecordError(f"{path}:{lineno}: {field}: {msg}") from None
+        except UnicodeDecodeError:
+            raise RecordError(f"{path}:{lineno + 1}: (line): not UTF-8 text") from None
+
+
+def write_records(path: str | Path, records: Iterable[BaseModel]) -> int:
+    """Write records atomically (temp file + rename) so a crash never leaves half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            for record in records:
+                to_json = getattr(record, "to_json_dict", None)
+                data = to_json() if to_json else record.model_dump(mode="json")
+                out.write(json.dumps(data, ensure_ascii=False, sort_keys=False))
+                out.write("\n")
+                count += 1
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return count

@@ -1,0 +1,187 @@
+"""The record format of ../shared/contracts.md §3, as pydantic models.
+
+These models are the only shape in which posts, web items, verdicts and
+source statuses travel between the crawler, the store, the matcher and the
+reports. Contract fields keep their names and meaning; every model accepts and
+keeps extra fields (``extra="allow"``) so later additions never break older
+readers, and so a journalist's own export with additional columns survives a
+round trip through ``parity match``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
+
+PostKind = Literal["post", "reply", "share"]
+WebSourceKind = Literal["feed", "sitemap", "listing", "notice_board", "document", "page", "register"]
+VerdictKind = Literal["match", "partial", "late", "social_only", "unverifiable", "excluded"]
+SourceState = Literal["ok", "partial", "failed", "robots_blocked"]
+
+VERDICT_KINDS: tuple[str, ...] = ("match", "partial", "late", "social_only", "unverifiable", "excluded")
+#: Verdicts that count in the parity rate's denominator (contract §3).
+RATED_VERDICTS: tuple[str, ...] = ("match", "partial", "late", "social_only")
+#: Verdicts whose ``web_id`` must point at a web item.
+LINKED_VERDICTS: tuple[str, ...] = ("match", "partial", "late")
+
+
+def to_utc(value: dt.datetime | None) -> dt.datetime | None:
+    """Normalise to an aware UTC datetime; naive input is taken as UTC.
+
+    Exports from social tools often drop the zone; treating them as UTC is the
+    least surprising reading and keeps comparisons between records valid.
+    """
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(dt.timezone.utc)
+
+
+def format_time(value: dt.datetime | None) -> str | None:
+    """ISO 8601 with a ``Z`` suffix, the contract's spelling of UTC."""
+    if value is None:
+        return None
+    value = to_utc(value)
+    assert value is not None
+    text = value.isoformat()
+    return text.replace("+00:00", "Z")
+
+
+def parse_time(value: Any) -> dt.datetime | None:
+    """Parse what JSON gives us for a time field into aware UTC, or None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return to_utc(value)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
+    if isinstance(value, (int, float)):
+        return dt.datetime.fromtimestamp(float(value), tz=dt.timezone.utc)
+    text = str(value).strip()
+    if text.endswith("Z") or text.endswith("z"):
+        text = text[:-1] + "+00:00"
+    return to_utc(dt.datetime.fromisoformat(text))
+
+
+class _Record(BaseModel):
+    """Common behaviour: extra fields kept, times in and out as ISO 8601 UTC."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The JSON-ready dict written to the ``*.jsonl`` files."""
+        data = self.model_dump(mode="json", exclude_none=False)
+        for key, value in list(data.items()):
+            if isinstance(value, dt.datetime):
+                data[key] = format_time(value)
+        return data
+
+
+class Media(BaseModel):
+    """An attachment of a post; ``alt`` empty or None means no description."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str = "image"
+    alt: str | None = None
+    url: str | None = None
+
+
+class Post(_Record):
+    """A social post (posts.jsonl)."""
+
+    id: str
+    org: str
+    platform: str
+    account: str | None = None
+    url: str | None = None
+    published_at: dt.datetime | None = None
+    text: str = ""
+    links: list[str] = Field(default_factory=list)
+    lang: str | None = None
+    kind: PostKind = "post"
+    media: list[Media] | None = None
+
+    @field_validator("published_at", mode="before")
+    @classmethod
+    def _parse_time(cls, value: Any) -> dt.datetime | None:
+        return parse_time(value)
+
+    @field_serializer("published_at")
+    def _ser_time(self, value: dt.datetime | None) -> str | None:
+        return format_time(value)
+
+    @field_validator("links", mode="before")
+    @classmethod
+    def _links_list(cls, value: Any) -> Any:
+        return [] if value is None else value
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _text_str(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+
+class WebItem(_Record):
+    """A written or web item (web.jsonl)."""
+
+    id: str
+    org: str
+    source: WebSourceKind
+    url: str | None = None
+    title: str | None = None
+    text: str = ""
+    published_at: dt.datetime | None = None
+    lang: str | None = None
+
+    @field_validator("published_at", mode="before")
+    @classmethod
+    def _parse_time(cls, value: Any) -> dt.datetime | None:
+        return parse_time(value)
+
+    @field_serializer("published_at")
+    def _ser_time(self, value: dt.datetime | None) -> str | None:
+        return format_time(value)
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _text_str(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+
+class Verdict(_Record):
+    """One verdict per post (verdicts.jsonl)."""
+
+    post_id: str
+    org: str
+    verdict: VerdictKind
+    web_id: str | None = None
+    web_url: str | None = None
+    score: float | None = None
+    missing_facts: list[str] = Field(default_factory=list)
+    lag_hours: float | None = None
+    reason: str = ""
+
+
+class SourceStatus(_Record):
+    """One line per configured source (sources.jsonl)."""
+
+    org: str
+    kind: str
+    url: str | None = None
+    status: SourceState = "ok"
+    items: int = 0
+    error: str | None = None
+
+
+def web_item_id(org: str, key: str) -> str:
+    """Stable id of a web item from its organisation and canonical URL (or other key).
+
+    Stable across runs so nightly crawls update the same record and history
+    can follow an item; short so reports stay readable.
+    """
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    return f"web:{org}:{digest}"

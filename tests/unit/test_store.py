@@ -1,0 +1,121 @@
+"""The SQLite store: idempotent upserts, first-seen kept, merges, removal, edits, state."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from parity.records import Post, SourceStatus, Verdict, WebItem
+from parity.store import SqliteStore, StoreError
+
+T0 = dt.datetime(2026, 3, 1, 8, tzinfo=dt.timezone.utc)
+
+
+def web(text: str, origin: str, published: str | None = None, title: str | None = None) -> WebItem:
+    return WebItem(id="web:o:1", org="o", source="feed", url="https://x.se/a", title=title, text=text,
+                   published_at=published, text_origin=origin)
+
+
+def test_wal_mode_and_reopen(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    with SqliteStore(path) as store:
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        store.upsert_post(Post(id="p1", org="o", platform="mastodon", text="hej"))
+    with SqliteStore(path) as store:
+        assert [p.id for p in store.posts()] == ["p1"]
+
+
+def test_post_upsert_is_idempotent_and_keeps_first_seen(tmp_path: Path) -> None:
+    with SqliteStore(tmp_path / "s.sqlite") as store:
+        post = Post(id="p1", org="o", platform="mastodon", text="Vattnet stängs av", published_at=T0)
+        assert store.upsert_post(post, seen_at=T0) == "new"
+        assert store.upsert_post(post, seen_at=T0 + dt.timedelta(days=1)) == "same"
+        (stored,) = store.posts()
+        assert stored.model_extra["first_seen_at"] == "2026-03-01T08:00:00Z"
+        assert store.db.execute("SELECT count(*) FROM posts").fetchone()[0] == 1
+
+
+def test_post_edit_is_recorded(tmp_path: Path) -> None:
+    with SqliteStore(tmp_path / "s.sqlite") as store:
+        store.upsert_post(Post(id="p1", org="o", platform="mastodon", text="kl. 8"), seen_at=T0)
+        later = T0 + dt.timedelta(hours=5)
+        assert store.upsert_post(Post(id="p1", org="o", platform="mastodon", text="kl. 9"), seen_at=later) == "changed"
+        (stored,) = store.posts()
+        assert stored.text == "kl. 9"
+        assert stored.model_extra["edited_at"] == "2026-03-01T13:00:00Z"
+
+
+def test_deleted_post_stays_in_history(tmp_path: Path) -> None:
+    with SqliteStore(tmp_path / "s.sqlite") as store:
+        store.upsert_post(Post(id="p1", org="o", platform="mastodon", text="x"))
+        store.mark_post_deleted("p1", T0)
+        assert store.posts(include_deleted=False) == []
+        (kept,) = store.posts()
+        assert kept.model_extra["deleted_at"] == "2026-03-01T08:00:00Z"
+
+
+def test_page_text_beats_feed_summary_and_dates_merge(tmp_path: Path) -> None:
+    with SqliteStore(tmp_path / "s.sqlite") as store:
+        store.upsert_web_item(web("Kort sammanfattning.", "summary", "2026-03-02T10:00:00Z", "Rubrik"))
+        store.upsert_web_item(web("Hela texten: vattnet stängs av kl. 8–16.", "page", None, None))
+        (item,) = store.web_items()
+        assert item.text.startswith("Hela texten")
+        assert item.title == "Rubrik"  # filled from the summary
+        assert item.published_at == dt.datetime(2026, 3, 2, 10, tzinfo=dt.timezone.utc)
+        # A later summary never overrides page text …
+        store.upsert_web_item(web("Annan sammanfattning.", "summary"))
+        assert store.web_items()[0].text.startswith("Hela texten")
+        # … but a newer page fetch does, even when shorter (facts can be removed from a page).
+        store.upsert_web_item(web("Ändrad.", "page"))
+        assert store.web_items()[0].text == "Ändrad."
+
+
+def test_removed_web_item_hidden_then_restored(tmp_path: Path) -> None:
+    with SqliteStore(tmp_path / "s.sqlite") as store:
+        store.upsert_web_item(web("text", "page"))
+        store.mark_web_removed("web:o:1", T0)
+        assert store.web_items() == []
+        assert store.web_items(include_removed=True)[0].model_extra["removed_at"] == "2026-03-01T08:00:00Z"
+        assert store.touch_web_item("web:o:1") is True
+        assert len(store.web_items()) == 1
+        assert store.touch_web_item("web:o:unknown") is False
+
+
+def test_sources_verdicts_state_and_runs(tmp_path: Path) -> None:
+    with SqliteStore(tmp_path / "s.sqlite") as store:
+        store.begin_run("r1", "audit")
+        store.record_source("r1", "o:web:feed:u", SourceStatus(org="o", kind="feed", url="u", status="failed",
+                                                               error="http_503"), {"finish_reason": "finished"})
+        ((key, status, detail),) = store.sources("r1")
+        assert (key, status.status, status.error, detail) == ("o:web:feed:u", "failed", "http_503",
+                                                              {"finish_reason": "finished"})
+        verdict = Verdict(post_id="p1", org="o", verdict="social_only", evidence={"bm25": 0.1})
+        store.save_verdicts("r1", [verdict])
+        store.save_verdicts("r1", [verdict])  # replaced, not duplicated
+        assert [v.model_extra["evidence"] for v in store.verdicts("r1")] == [{"bm25": 0.1}]
+        store.set_state("k", {"since_id": "110"})
+        assert store.get_state("k") == {"since_id": "110"}
+        store.finish_run("r1", "finished", 4, {"posts": 1})
+        (run,) = store.runs()
+        assert (run["status"], run["exit_code"], run["summary"]) == ("finished", 4, {"posts": 1})
+        assert list(store.verdict_history()) == [("r1", "o", "p1", "social_only")]
+
+
+def test_not_a_store_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match=str(path)):
+        SqliteStore(path)
+
+
+def test_transaction_rolls_back(tmp_path: Path) -> None:
+    with SqliteStore(tmp_path / "s.sqlite") as store:
+        with pytest.raises(RuntimeError):
+            with store.transaction():
+                store.upsert_post(Post(id="p1", org="o", platform="x", text="a"))
+                raise RuntimeError("boom")
+        assert store.posts() == []
+        assert isinstance(store.db, sqlite3.Connection)
