@@ -49,14 +49,17 @@ def prepare(item: Any) -> Post | WebItem:
 class StorePipeline:
     """Upsert into the SQLite store named by the ``PARITY_STORE`` setting."""
 
-    def __init__(self, store_path: str) -> None:
+    def __init__(self, store_path: str, crawler: Any = None) -> None:
         self.store_path = store_path
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "StorePipeline":
-        return cls(crawler.settings.get("PARITY_STORE"))
+        return cls(crawler.settings.get("PARITY_STORE"), crawler)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
+        # Scrapy ≥ 2.13 no longer passes the spider; each crawler has its own pipeline.
+        spider = spider or getattr(self.crawler, "spider", None)
         record = prepare(item)
         store = shared_store(self.store_path)
         key = getattr(getattr(spider, "spec", None), "key", None)

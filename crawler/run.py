@@ -94,6 +94,8 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
     from crawler.store_access import close_all, shared_store
 
     settings = scrapy_settings(loaded.config.crawl, store_path, run_id)
+    settings["LOG_LEVEL"] = "DEBUG" if verbose else "WARNING"
+    settings["LOGSTATS_INTERVAL"] = 60.0
     scrapy_logging(settings, install_root_handler=False)
     configure_logging(verbose)
     process = AsyncCrawlerProcess(settings, install_root_handler=False)

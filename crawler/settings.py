@@ -38,6 +38,15 @@ BASE_SETTINGS: dict[str, Any] = {
     "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
     "HTTPERROR_ALLOW_ALL": False,
     "ITEM_PIPELINES": {"crawler.pipelines.StorePipeline": 800},
+    "DOWNLOADER_MIDDLEWARES": {
+        # RFC 9309 robots.txt instead of Scrapy's fail-open one (same slot).
+        "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+        "crawler.middlewares.robots.Rfc9309RobotsMiddleware": 100,
+        # Sees responses before RetryMiddleware (550) so a retried 429 waits for the reset.
+        "crawler.middlewares.ratelimit.RateLimitMiddleware": 560,
+    },
+    # Longest server-requested pause we sit out before calling the source incomplete.
+    "PARITY_MAX_RATE_WAIT": 60.0,
     "EXTENSIONS": {"scrapy.extensions.telnet.TelnetConsole": None},
 }
 
@@ -62,6 +71,7 @@ def scrapy_settings(crawl: CrawlSettings, store_path: str, run_id: str) -> dict[
             "PARITY_MAX_PAGES": crawl.max_pages_per_source,
             "PARITY_FOLLOW_DOCUMENTS": crawl.follow_documents,
             "PARITY_WINDOW_DAYS": crawl.window_days,
+            "PARITY_MAX_RATE_WAIT": crawl.max_retry_after_seconds,
         }
     )
     return settings

@@ -41,6 +41,8 @@ class CrawlSettings(_Strict):
     autothrottle: bool = True
     follow_documents: bool = True
     allow_offsite_redirects: bool = False
+    max_retry_after_seconds: float = Field(
+        60.0, ge=0, description="longest Retry-After / rate-limit reset we wait for; longer ⇒ the request fails")
 
 
 class MatchSettings(_Strict):

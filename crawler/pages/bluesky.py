@@ -113,8 +113,12 @@ def feed_item_to_post(item: dict[str, Any], org: str, account: str) -> Post:
         by = (reason.get("by") or {}).get("handle")
         extra["shared_from"] = handle
         extra["shared_by"] = by
-        # The repost id must differ from the original's so both can be listed.
-        post_id = f"bluesky:{account}:repost:{rkey}"
+        # A repost is its own record (at://did/app.bsky.feed.repost/<rkey>): its rkey
+        # names it; older AppViews omit reason.uri, then the original's rkey is used,
+        # prefixed so it never collides with the original post's id.
+        repost_uri = reason.get("uri") or ""
+        repost_rkey = repost_uri.rsplit("/", 1)[-1] if "/app.bsky.feed.repost/" in repost_uri else None
+        post_id = f"bluesky:{account}:{repost_rkey}" if repost_rkey else f"bluesky:{account}:repost:{rkey}"
         published = reason.get("indexedAt") or record.get("createdAt")
     else:
         post_id = f"bluesky:{account}:{rkey}"

@@ -43,6 +43,8 @@ def classify_failure(failure: Failure) -> str:
         return f"http_{exc.response.status}"
     if isinstance(exc, IgnoreRequest):
         text = str(exc).lower()
+        if "robots.txt unreachable" in text:
+            return "robots_unreachable"
         if "robots" in text:
             return "robots"
         if "maxsize" in text or "max size" in text or "cancelled" in text:

@@ -42,7 +42,7 @@ class NoticeBoardSpider(WebSourceSpider):
                 "to_date": format_time(notice.to_date) if notice.to_date else None,
                 "organization": getattr(notice, "organization", None),
             }
-            key = None if notice.url else f"{response.url}#{notice.title}|{notice.published_at}"
+            key = None if notice.url else f"{response.url}#{notice.key or f'{notice.title}|{notice.published_at}'}"
             yield self.summary_item(url, notice.title, notice.text, notice.published_at, key=key, **extra)
             if notice.url:
                 yield from self.follow_page(

@@ -61,6 +61,6 @@ class SitemapSpider(WebSourceSpider):
                 continue
             yield from self.follow_page(
                 entry.loc, item_url=entry.loc,
-                item_title=getattr(entry, "news_title", None),
-                item_published=getattr(entry, "news_published", None),
+                item_title=entry.news_title,
+                item_published=entry.news_publication_date,
             )

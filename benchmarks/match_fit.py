@@ -1,0 +1,320 @@
+"""Fit the matcher's decision (ranker + abstainer + threshold) on the DEV splits only.
+
+    .venv/bin/python benchmarks/match_fit.py [--write] [--modes lexical,dense]
+
+Collects the candidate features `parity.match.engine.build_batch` computes for every
+post of the three dev splits (newsroom-en, claims-en, politifact-en), fits
+
+* the ranker: logistic regression on (post, candidate) pairs, label = candidate is the
+  true web item (posts whose truth is social_only add no pairs);
+* the abstainer: logistic regression on each post's top-ranked candidate, label = the
+  post has a counterpart and it is that candidate;
+* the threshold on the abstainer's probability that maximises the mean over the
+  benchmarks of (link accuracy + social_only F1),
+
+reports 5-fold cross-validated dev scores (posts split by fold, never trained and
+scored on the same post) and, with --write, writes parity/match/calibration.py.
+Benchmarks are weighted equally whatever their size. test/ is never read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pprint
+import sys
+import time
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from parity.match import calibration as cal  # noqa: E402
+from parity.match.engine import abstainer_inputs, build_batch, rank_pairs, ranker_inputs  # noqa: E402
+from parity.match.evaluate import load_split  # noqa: E402
+from parity.match.options import MatchOptions  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data"
+BENCHES = ("newsroom-en", "claims-en", "politifact-en")
+RANKER_FEATURES = ["link", "bm25n", "bm25rel", "cont", "tcont", "tcov", "tfuzz", "logqlen"]
+DENSE_FEATURES = ["dcos", "dgap"]
+ABSTAIN_FEATURES = ["top", "margin", "m_bm25n", "m_cont", "own_link_unmatched", "link", "cont", "tcont", "tcov", "bm25n", "logqlen", "lognshared"]
+RANKER_OBJECTIVE = "softmax"  # or "pointwise" (logistic regression on pairs)
+ABSTAIN_LABEL = "has"  # "has": the post has a counterpart; "label": the top candidate is it
+HAND_PRIORS = {"lagabs": -0.25}  # date distance: no signal in the benchmarks (see calibration.py)
+
+
+def collect(bench: str, split: str, mode: str) -> dict:
+    """Candidate features of every post of a split (one organisation per benchmark)."""
+    posts, web, truth = load_split(DATA / bench / split)
+    opts = MatchOptions(use_embeddings="on" if mode == "dense" else "off")
+    truth_by = {t["post_id"]: t for t in truth}
+    orgs = sorted({p.org for p in posts})
+    assert len(orgs) == 1, "benchmarks hold one organisation"
+    org = orgs[0]
+    batch = build_batch(
+        org, sorted(posts, key=lambda p: p.id), sorted((w for w in web if w.org == org), key=lambda w: w.id), opts
+    )
+    inputs = ranker_inputs(batch)
+    web_ids = np.array([batch.docs[j].item.id for j in batch.pair_doc], dtype=object)
+    truth_web = np.array([truth_by[p.id]["web_id"] for p in batch.posts], dtype=object)
+    label = np.array([float(truth_web[i] == w) for i, w in zip(batch.pair_post, web_ids)])
+    return {
+        "bench": bench,
+        "inputs": inputs,
+        "pair_post": batch.pair_post.copy(),
+        "web": web_ids,
+        "tie": np.unique(web_ids, return_inverse=True)[1] if len(web_ids) else np.zeros(0, dtype=np.int64),
+        "label": label,
+        "post_feats": {k: v.copy() for k, v in batch.post_features.items()},
+        "truth_web": truth_web,
+        "n_posts": len(batch.posts),
+    }
+
+
+def restrict(d: dict, keep_posts: np.ndarray) -> dict:
+    """The same data for a subset of posts (boolean mask over posts), posts renumbered."""
+    new_id = np.cumsum(keep_posts) - 1
+    pm = keep_posts[d["pair_post"]]
+    return {
+        "bench": d["bench"],
+        "inputs": {k: v[pm] for k, v in d["inputs"].items()},
+        "pair_post": new_id[d["pair_post"][pm]],
+        "web": d["web"][pm],
+        "tie": d["tie"][pm],
+        "label": d["label"][pm],
+        "post_feats": {k: v[keep_posts] for k, v in d["post_feats"].items()},
+        "truth_web": d["truth_web"][keep_posts],
+        "n_posts": int(keep_posts.sum()),
+    }
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray, c: float = 1.0) -> tuple[np.ndarray, float]:
+    if len(np.unique(y)) < 2:
+        return np.zeros(x.shape[1]), -5.0
+    lr = LogisticRegression(C=c, max_iter=5000)
+    lr.fit(x, y, sample_weight=w)
+    return lr.coef_[0], float(lr.intercept_[0])
+
+
+def fit_softmax(x: np.ndarray, y: np.ndarray, groups: np.ndarray, w: np.ndarray, l2: float = 1.0) -> tuple[np.ndarray, float]:
+    """Conditional logit: maximise log P(true candidate | the post's candidates).
+
+    ``groups`` = post of each pair, ``w`` = weight of each pair's group (same within a
+    group). Features are standardised for the optimiser and mapped back."""
+    from scipy.optimize import minimize
+
+    order = np.argsort(groups, kind="stable")
+    x, y, groups, w = x[order], y[order], groups[order], w[order]
+    starts = np.r_[0, np.nonzero(np.diff(groups))[0] + 1]
+    gw = w[starts]
+    mu, sd = x.mean(axis=0), x.std(axis=0) + 1e-9
+    xs = (x - mu) / sd
+    pos = y > 0
+
+    def loss(wv: np.ndarray):
+        z = xs @ wv
+        zmax = np.maximum.reduceat(z, starts)
+        e = np.exp(z - np.repeat(zmax, np.diff(np.r_[starts, len(z)])))
+        se = np.add.reduceat(e, starts)
+        lse = zmax + np.log(se)
+        ztrue = np.add.reduceat(np.where(pos, z, 0.0), starts)
+        val = float(np.sum(gw * (lse - ztrue))) + 0.5 * l2 * float(wv @ wv)
+        p = e / np.repeat(se, np.diff(np.r_[starts, len(z)]))
+        gpair = np.repeat(gw, np.diff(np.r_[starts, len(z)])) * (p - pos)
+        grad = xs.T @ gpair + l2 * wv
+        return val, grad
+
+    res = minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B")
+    coef = res.x / sd
+    bias = -float(np.sum(res.x * mu / sd))
+    return coef, bias
+
+
+def ranker_logit(d: dict, ranker: dict) -> np.ndarray:
+    n = len(d["label"])
+    z = np.full(n, ranker["_bias"])
+    for name, w in ranker.items():
+        if not name.startswith("_") and name in d["inputs"]:
+            z = z + w * d["inputs"][name]
+    return z
+
+
+def post_table(d: dict, logit: np.ndarray) -> dict:
+    order, starts = rank_pairs(d["pair_post"], logit, d["tie"], d["n_posts"])
+    ab, top_pair = abstainer_inputs(d["inputs"], logit, order, starts, d["post_feats"])
+    pred = np.array([d["web"][t] if t >= 0 else None for t in top_pair], dtype=object)
+    ab["label"] = np.array([float(t is not None and t == p) for t, p in zip(d["truth_web"], pred)])
+    ab["has"] = np.array([float(t is not None) for t in d["truth_web"]])
+    ab["pred_web"] = pred
+    ab["truth_web"] = d["truth_web"]
+    return ab
+
+
+def scores_at(top: dict, prob: np.ndarray, thr: float) -> tuple[float, float]:
+    linked = prob >= thr
+    truth_match = np.array([t is not None for t in top["truth_web"]])
+    right = top["label"] > 0
+    link_acc = float((linked & right)[truth_match].mean()) if truth_match.any() else 0.0
+    pred_so = ~linked
+    tp = float((pred_so & ~truth_match).sum())
+    fp = float((pred_so & truth_match).sum())
+    fn = float((~pred_so & ~truth_match).sum())
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return link_acc, f1
+
+
+def fit_all(datas: list[dict], ranker_feats: list[str], abst_feats: list[str], c: float = 1.0):
+    # ranker: pairs of posts whose true page is among the candidates; each benchmark and
+    # each post weighs the same
+    xs, ys, ws, gs = [], [], [], []
+    offset = 0
+    for d in datas:
+        pos_posts = np.zeros(d["n_posts"], dtype=bool)
+        pos_posts[d["pair_post"][d["label"] > 0]] = True
+        keep = pos_posts[d["pair_post"]]
+        counts = np.bincount(d["pair_post"][keep], minlength=d["n_posts"])
+        if RANKER_OBJECTIVE == "softmax":
+            w = np.full(int(keep.sum()), 1.0 / max(1, pos_posts.sum()))
+        else:
+            w = 1.0 / np.maximum(counts[d["pair_post"][keep]], 1) / max(1, pos_posts.sum())
+        xs.append(np.column_stack([d["inputs"][n][keep] for n in ranker_feats]))
+        ys.append(d["label"][keep])
+        ws.append(w * 1000.0)
+        gs.append(d["pair_post"][keep] + offset)
+        offset += d["n_posts"]
+    if RANKER_OBJECTIVE == "softmax":
+        coef, bias = fit_softmax(np.vstack(xs), np.concatenate(ys), np.concatenate(gs), np.concatenate(ws), l2=1.0 / c)
+    else:
+        coef, bias = fit_logistic(np.vstack(xs), np.concatenate(ys), np.concatenate(ws), c)
+    ranker = {"_bias": bias, **{n: float(v) for n, v in zip(ranker_feats, coef)}, **HAND_PRIORS}
+    tops = [post_table(d, ranker_logit(d, ranker)) for d in datas]
+    ax = np.vstack([np.column_stack([t[n] for n in abst_feats]) for t in tops])
+    ay = np.concatenate([t[ABSTAIN_LABEL] for t in tops])
+    aw = np.concatenate([np.full(len(t["label"]), 1000.0 / len(t["label"])) for t in tops])
+    acoef, abias = fit_logistic(ax, ay, aw, c)
+    abstainer = {"_bias": abias, **{n: float(v) for n, v in zip(abst_feats, acoef)}}
+    return ranker, abstainer, tops
+
+
+def apply_abstainer(abstainer: dict, top: dict) -> np.ndarray:
+    z = np.full(len(top["label"]), abstainer["_bias"])
+    for n, w in abstainer.items():
+        if not n.startswith("_"):
+            z = z + w * top[n]
+    return 1 / (1 + np.exp(-z)) * top["gate"]
+
+
+def choose_threshold(tops: list[dict], probs: list[np.ndarray]) -> tuple[float, float]:
+    best = (0.5, -1.0)
+    for thr in np.round(np.arange(0.05, 0.951, 0.01), 2):
+        tot = np.mean([sum(scores_at(t, p, thr)) for t, p in zip(tops, probs)])
+        if tot > best[1] + 1e-12:
+            best = (float(thr), float(tot))
+    return best
+
+
+def cross_validate(datas, ranker_feats, abst_feats, folds=5, c=1.0):
+    """Posts split into folds; every post scored by a model not trained on it."""
+    rng = np.random.default_rng(7)
+    assign = [rng.permutation(d["n_posts"]) % folds for d in datas]
+    results = [{"label": [], "linked": [], "truth_web": [], "p1": []} for _ in datas]
+    for k in range(folds):
+        train = [restrict(d, a != k) for d, a in zip(datas, assign)]
+        test = [restrict(d, a == k) for d, a in zip(datas, assign)]
+        ranker, abst, tops = fit_all(train, ranker_feats, abst_feats, c)
+        thr, _ = choose_threshold(tops, [apply_abstainer(abst, t) for t in tops])
+        for r, d in zip(results, test):
+            t = post_table(d, ranker_logit(d, ranker))
+            r["label"].append(t["label"])
+            r["linked"].append(apply_abstainer(abst, t) >= thr)
+            r["truth_web"].append(t["truth_web"])
+    out = {}
+    for d, r in zip(datas, results):
+        merged = {"label": np.concatenate(r["label"]), "truth_web": np.concatenate(r["truth_web"])}
+        linked = np.concatenate(r["linked"]).astype(float)
+        la, f1 = scores_at(merged, linked, 0.5)
+        tm = np.array([t is not None for t in merged["truth_web"]])
+        out[d["bench"]] = {"link_accuracy": round(la, 3), "social_only_f1": round(f1, 3),
+                           "p@1": round(float(merged["label"][tm].mean()), 3)}
+    return out
+
+
+def write_calibration(models: dict) -> None:
+    path = ROOT / "parity" / "match" / "calibration.py"
+    text = f'''"""Calibrated parameters of the decision. GENERATED by benchmarks/match_fit.py --write from the
+dev splits of ../shared/data (newsroom-en, claims-en, politifact-en); do not edit by hand,
+re-run the script. test/ splits are never read by the fit.
+
+ranker: logistic model over (post, candidate) features -> logit that the candidate is the
+        post's counterpart; hand prior `lagabs` (log1p of |lag| in days) because the
+        benchmarks carry no date signal.
+abstainer: logistic model over the top candidate's logit, its margin over the second and
+        a few post-level features -> probability that the post has a counterpart and that
+        it is the top candidate. threshold: on that probability, chosen to maximise mean
+        (link accuracy + social_only F1) over the benchmarks.
+"""
+
+BM25_K1 = {cal.BM25_K1!r}
+BM25_B = {cal.BM25_B!r}
+TITLE_BOOST = {cal.TITLE_BOOST!r}
+WINDOW_K = {cal.WINDOW_K!r}
+DENSE_K = {cal.DENSE_K!r}
+DENSE_PASSAGES = {cal.DENSE_PASSAGES!r}
+DENSE_LEAD_CHARS = {cal.DENSE_LEAD_CHARS!r}
+DENSE_CHUNK_CHARS = {cal.DENSE_CHUNK_CHARS!r}
+DENSE_CHUNK_STEP = {cal.DENSE_CHUNK_STEP!r}
+DENSE_MAX_CHUNKS = {cal.DENSE_MAX_CHUNKS!r}
+MIN_SHARED = {cal.MIN_SHARED!r}
+RETRIEVAL_MAX_DF = {cal.RETRIEVAL_MAX_DF!r}
+DENSE_GATE = {cal.DENSE_GATE!r}
+
+MODELS = {pprint.pformat(models, width=100, sort_dicts=False)}
+'''
+    path.write_text(text, encoding="utf-8")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--write", action="store_true")
+    ap.add_argument("--modes", default="lexical,dense")
+    ap.add_argument("--c", type=float, default=1.0)
+    args = ap.parse_args()
+    models = dict(cal.MODELS)
+    for mode in args.modes.split(","):
+        t0 = time.time()
+        datas = [collect(b, "dev", mode) for b in BENCHES]
+        rf = RANKER_FEATURES + (DENSE_FEATURES if mode == "dense" else [])
+        af = ABSTAIN_FEATURES + (["dcos", "m_dcos"] if mode == "dense" else [])
+        cv = cross_validate(datas, rf, af, c=args.c)
+        ranker, abst, tops = fit_all(datas, rf, af, args.c)
+        thr, tot = choose_threshold(tops, [apply_abstainer(abst, t) for t in tops])
+        insample = {}
+        for d, t in zip(datas, tops):
+            la, f1 = scores_at(t, apply_abstainer(abst, t), thr)
+            insample[d["bench"]] = (round(la, 3), round(f1, 3))
+        print(f"== {mode} ({time.time() - t0:.0f}s) threshold={thr} objective={tot:.3f}")
+        print("   5-fold CV on dev:", json.dumps(cv))
+        print("   in-sample dev   :", insample)
+        print("   ranker:", {k: round(v, 3) for k, v in ranker.items()})
+        print("   abstainer:", {k: round(v, 3) for k, v in abst.items()})
+        models[mode] = {
+            "ranker": {k: round(v, 5) for k, v in ranker.items()},
+            "abstainer": {k: round(v, 5) for k, v in abst.items()},
+            "threshold": thr,
+        }
+    if args.write:
+        write_calibration(models)
+        print("wrote parity/match/calibration.py")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Downloader middlewares: robots.txt by RFC 9309, rate limits, soft-block detection."""
