@@ -7,10 +7,10 @@ rows already imported in earlier runs stay in the store.
 
 from __future__ import annotations
 
-from parity.jsonl import RecordError, read_records
-from parity.records import Post, SourceStatus, WebItem, web_item_id
+from parity.records import SourceStatus, WebItem, web_item_id
 from parity.store import SqliteStore
 
+from crawler.exports_import import ExportError, read_export
 from crawler.pages.register import read_register
 from crawler.pages.types import PageError
 from crawler.sources import SourceSpec
@@ -37,12 +37,22 @@ def import_register_source(spec: SourceSpec, store: SqliteStore) -> SourceStatus
 
 
 def import_file_source(spec: SourceSpec, store: SqliteStore) -> SourceStatus:
-    """An export of posts in our own posts.jsonl format (other formats: see ``crawler.exports``)."""
+    """Posts from an export file (formats and column mapping: ``crawler.exports_import``).
+
+    The whole file is checked first; a bad row fails the source with
+    ``file:line: field: message`` and nothing is written, so what earlier runs
+    stored stays as it was.
+    """
+    options = spec.options
     try:
-        posts = read_records(spec.target, Post)
-    except RecordError as exc:
+        posts, fmt = read_export(
+            spec.target, org=spec.org, fmt=getattr(options, "format", "auto") or "auto",
+            columns=getattr(options, "columns", None), as_platform=getattr(options, "as_platform", None),
+            timezone=getattr(options, "timezone", None),
+        )
+    except ExportError as exc:
         return SourceStatus(org=spec.org, kind=spec.kind, url=spec.target, status="failed", error=str(exc))
     with store.transaction():
         for post in posts:
             store.upsert_post(post.model_copy(update={"org": spec.org}), source_key=spec.key)
-    return SourceStatus(org=spec.org, kind=spec.kind, url=spec.target, status="ok", items=len(posts))
+    return SourceStatus(org=spec.org, kind=spec.kind, url=spec.target, status="ok", items=len(posts), format=fmt)

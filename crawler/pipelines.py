@@ -13,6 +13,7 @@ from typing import Any
 from scrapy.exceptions import DropItem
 from w3lib.url import safe_url_string
 
+from crawler.ledger import Fetched, commit_fetched
 from crawler.store_access import shared_store
 from parity.lang import detect_lang
 from parity.records import Post, WebItem
@@ -60,10 +61,14 @@ class StorePipeline:
     def process_item(self, item: Any, spider: Any = None) -> Any:
         # Scrapy ≥ 2.13 no longer passes the spider; each crawler has its own pipeline.
         spider = spider or getattr(self.crawler, "spider", None)
-        record = prepare(item)
+        # A fetched page or document: item upsert and ledger 'done' in one transaction (docs/ledger.md).
+        fetched = item if isinstance(item, Fetched) else None
+        record = prepare(fetched.record if fetched is not None else item)
         store = shared_store(self.store_path)
         key = getattr(getattr(spider, "spec", None), "key", None)
-        if isinstance(record, Post):
+        if fetched is not None and isinstance(record, WebItem):
+            commit_fetched(store, fetched, record)
+        elif isinstance(record, Post):
             store.upsert_post(record, source_key=key)
         else:
             store.upsert_web_item(record, source_key=key)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -28,13 +29,18 @@ EXIT_OK, EXIT_INTERNAL, EXIT_CONFIG, EXIT_INTERRUPTED = 0, 1, 2, 130
 def spider_classes() -> dict[str, type]:
     """Source kind → spider class (imported late: Scrapy must install its reactor first)."""
     from crawler.spiders.bluesky import BlueskySpider
+    from crawler.spiders.facebook import FacebookSpider
     from crawler.spiders.feed import FeedSpider
+    from crawler.spiders.instagram import InstagramSpider
     from crawler.spiders.listing import ListingSpider
     from crawler.spiders.mastodon import MastodonSpider
     from crawler.spiders.notice_board import NoticeBoardSpider
     from crawler.spiders.page import PageSpider
+    from crawler.spiders.rss_social import RssSocialSpider
     from crawler.spiders.site import SiteSpider
     from crawler.spiders.sitemap import SitemapSpider
+    from crawler.spiders.x import XSpider
+    from crawler.spiders.youtube import YoutubeSpider
 
     return {
         "feed": FeedSpider,
@@ -45,6 +51,11 @@ def spider_classes() -> dict[str, type]:
         "site": SiteSpider,
         "mastodon": MastodonSpider,
         "bluesky": BlueskySpider,
+        "youtube": YoutubeSpider,
+        "rss": RssSocialSpider,
+        "facebook": FacebookSpider,
+        "instagram": InstagramSpider,
+        "x": XSpider,
     }
 
 
@@ -76,29 +87,54 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
     importers = local_importers()
     spiders = None
     pending = []
+    unreadable: list[str] = []
     for spec in specs:
         if spec.kind in importers:
             status = importers[spec.kind](spec, store)
+            if status.status == "failed":  # a file we were given is broken: the user's to fix (exit 2)
+                unreadable.append(status.error or f"{spec.target}: cannot be read")
+                continue
             store.record_source(run_id, spec.key, status)
             log.info("%s: %s, %d items", spec.key, status.status, status.items)
         else:
             pending.append(spec)
     store.close()
+    if unreadable:  # one line each, file:line: field: message; nothing is crawled, nothing stored is touched
+        for line in unreadable:
+            print(line, file=sys.stderr)
+        return EXIT_CONFIG
     if not pending:
         return EXIT_OK
 
     from scrapy.crawler import AsyncCrawlerProcess
     from scrapy.utils.log import configure_logging as scrapy_logging
 
+    from crawler.ledger import ledger_for
     from crawler.settings import scrapy_settings
     from crawler.store_access import close_all, shared_store
 
+    # Damaged job state (ledger tables) is replaced with a warning before the ledger reads it.
+    from crawler.jobstate import repair_job_state
+
+    for warning in repair_job_state(shared_store(store_path).db):
+        log.warning("%s", warning)
+    # The crawl ledger (docs/ledger.md): a rerun after an interrupted run resumes it.
+    resumed = ledger_for(shared_store(store_path)).begin_run(run_id)
+    if resumed:
+        log.info("resuming the interrupted run %s: pages it stored are not fetched again", resumed)
     settings = scrapy_settings(loaded.config.crawl, store_path, run_id)
     settings["LOG_LEVEL"] = "DEBUG" if verbose else "WARNING"
     settings["LOGSTATS_INTERVAL"] = 60.0
-    scrapy_logging(settings, install_root_handler=False)
+    # Our stderr handler only; Scrapy's root handler would duplicate every line. Scrapy ≥ 2.19
+    # reads LOG_INSTALL_ROOT_HANDLER and deprecates the argument older versions need.
+    from scrapy.settings import default_settings
+
+    legacy = {} if hasattr(default_settings, "LOG_INSTALL_ROOT_HANDLER") else {"install_root_handler": False}
+    settings["LOG_INSTALL_ROOT_HANDLER"] = False
+    scrapy_logging(settings, **legacy)
     configure_logging(verbose)
-    process = AsyncCrawlerProcess(settings, install_root_handler=False)
+    process = AsyncCrawlerProcess(settings, **legacy)
+    configure_logging(verbose)  # the process just set Scrapy's loggers to DEBUG again: one line per item
     spiders = spider_classes()
     crawlers: list[tuple[Any, Any]] = []
     unsupported: list[Any] = []
@@ -106,6 +142,13 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
         cls = spiders.get(spec.kind)
         if cls is None:
             unsupported.append(spec)
+            continue
+        problem = cls.preflight(spec) if hasattr(cls, "preflight") else None
+        if problem:  # e.g. a token variable is unset: fail this source, never start it
+            store_now = shared_store(store_path)
+            store_now.record_source(run_id, spec.key, SourceStatus(org=spec.org, kind=spec.kind, url=spec.target,
+                                                                   status="failed", error=problem))
+            log.info("%s: failed (%s)", spec.key, problem)
             continue
         crawler = process.create_crawler(cls)
         crawlers.append((spec, crawler))
@@ -123,6 +166,12 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
         status = spider.tracker.status(reason) if spider is not None else SourceStatus(
             org=spec.org, kind=spec.kind, url=spec.target, status="failed", error="spider did not start")
         detail = {"finish_reason": reason, **{k: v for k, v in spider.tracker.notes.items()}} if spider else {}
+        if spider is not None:  # end-of-crawl checks (crawler/monitors.py) may downgrade ok → partial
+            from crawler.monitors import review
+
+            status, checked = review(status, crawler.stats.get_stats(), spider.tracker, crawler.settings,
+                                     web=spec.group == "web")
+            detail.update(checked, failed_urls=dict(spider.tracker.failed_urls))
         store.record_source(run_id, spec.key, status, detail)
         log.info("%s: %s, %d items%s", spec.key, status.status, status.items,
                  f" ({status.error})" if status.error else "")
@@ -130,6 +179,7 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
         status = SourceStatus(org=spec.org, kind=spec.kind, url=spec.target, status="failed",
                               error=f"platform {spec.kind!r} is not supported by this version")
         store.record_source(run_id, spec.key, status)
+    ledger_for(store).finish_run(run_id, "interrupted" if interrupted else "finished")
     close_all()
     return EXIT_INTERRUPTED if interrupted else EXIT_OK
 
@@ -155,6 +205,13 @@ def main(argv: list[str] | None = None) -> int:
         return run(loaded, args.store, args.run_id, set(args.org) if args.org else None, now, args.verbose)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - a bug: one line on stderr, the traceback only on request
+        if os.environ.get("PARITY_DEBUG"):
+            raise
+        first = (str(exc).splitlines() or [""])[0][:300]
+        print(f"crawl: internal error: {type(exc).__name__}: {first} (set PARITY_DEBUG=1 for the traceback)",
+              file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

@@ -12,7 +12,9 @@ from typing import Any
 from parity.config import CrawlSettings
 
 BOT_NAME = "reach-parity"
-SPIDER_MODULES = ["crawler.spiders"]
+#: Spiders are handed to the process as classes, one per configured source; no
+#: module scanning (the loader would also warn about the shared base-class names).
+SPIDER_MODULES: list[str] = []
 
 #: Settings that do not depend on the audit config.
 BASE_SETTINGS: dict[str, Any] = {
@@ -44,11 +46,39 @@ BASE_SETTINGS: dict[str, Any] = {
         "crawler.middlewares.robots.Rfc9309RobotsMiddleware": 100,
         # Sees responses before RetryMiddleware (550) so a retried 429 waits for the reset.
         "crawler.middlewares.ratelimit.RateLimitMiddleware": 560,
+        # Conditional GET from the crawl ledger (docs/ledger.md): validators in, 'doing' marks; before redirects.
+        "crawler.middlewares.conditional.ConditionalGetMiddleware": 585,
+        # A web source stays on its own host: offsite requests refused before robots.txt is consulted,
+        # offsite redirects and redirect loops refused before RedirectMiddleware (600) follows them.
+        "crawler.middlewares.offsite.OffsiteRequestMiddleware": 50,
+        "crawler.middlewares.offsite.RedirectGuardMiddleware": 650,
+        # Last before the wire: one per-host gate for all spiders (concurrency, delay, rate-limit pauses).
+        "crawler.middlewares.hostlimit.HostGateMiddleware": 950,
     },
+    # End-of-crawl checks (crawler/monitors.py); a failed one makes an ok source partial.
+    "PARITY_MONITOR_MIN_ITEMS": 1,
+    "PARITY_MONITOR_MAX_ERROR_RATE": 0.0,
+    "PARITY_MONITOR_FINISH_REASONS": ["finished"],
+    "PARITY_MONITOR_MAX_SPIDER_EXCEPTIONS": 0,
+    "PARITY_MONITOR_MAX_RATE_LIMITED": 10,
     # Longest server-requested pause we sit out before calling the source incomplete.
     "PARITY_MAX_RATE_WAIT": 60.0,
+    # Items no longer listed by their source, re-checked (conditional GET) per source and run.
+    "PARITY_RECHECK_MAX": 100,
     "EXTENSIONS": {"scrapy.extensions.telnet.TelnetConsole": None},
 }
+
+
+def _jitter(delay: float) -> dict[str, Any]:
+    """Randomise the per-host delay (0.5–1.5×) so requests don't arrive on a fixed beat.
+
+    Scrapy 2.19 replaced RANDOMIZE_DOWNLOAD_DELAY (now deprecated) by DOWNLOAD_DELAY_JITTER.
+    """
+    from scrapy.settings import default_settings
+
+    if hasattr(default_settings, "DOWNLOAD_DELAY_JITTER"):
+        return {"DOWNLOAD_DELAY_JITTER": 0.5 if delay > 0 else 0.0}
+    return {"RANDOMIZE_DOWNLOAD_DELAY": delay > 0}
 
 
 def scrapy_settings(crawl: CrawlSettings, store_path: str, run_id: str) -> dict[str, Any]:
@@ -59,7 +89,7 @@ def scrapy_settings(crawl: CrawlSettings, store_path: str, run_id: str) -> dict[
             "USER_AGENT": crawl.user_agent,
             "ROBOTSTXT_OBEY": crawl.obey_robots,
             "DOWNLOAD_DELAY": crawl.delay_seconds,
-            "RANDOMIZE_DOWNLOAD_DELAY": crawl.delay_seconds > 0,
+            **_jitter(crawl.delay_seconds),
             "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrency_per_host,
             "CONCURRENT_REQUESTS": max(16, crawl.concurrency_per_host * 8),
             "DOWNLOAD_TIMEOUT": crawl.timeout_seconds,
@@ -72,6 +102,11 @@ def scrapy_settings(crawl: CrawlSettings, store_path: str, run_id: str) -> dict[
             "PARITY_FOLLOW_DOCUMENTS": crawl.follow_documents,
             "PARITY_WINDOW_DAYS": crawl.window_days,
             "PARITY_MAX_RATE_WAIT": crawl.max_retry_after_seconds,
+            "PARITY_ALLOW_OFFSITE_REDIRECTS": crawl.allow_offsite_redirects,
+            # The largest response accepted (pages and documents alike); larger ones are error rows.
+            "DOWNLOAD_MAXSIZE": crawl.max_document_bytes,
+            "DOWNLOAD_WARNSIZE": min(5 * 1024 * 1024, crawl.max_document_bytes),
+            "PARITY_RECHECK_DAYS": crawl.recheck_days,
         }
     )
     return settings

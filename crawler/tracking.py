@@ -14,6 +14,10 @@ from dataclasses import dataclass, field
 from parity.records import SourceStatus
 
 
+#: Error rows kept per source (the counts in ``reasons`` are never capped).
+MAX_FAILED_URLS = 1000
+
+
 @dataclass
 class SourceTracker:
     org: str
@@ -28,6 +32,8 @@ class SourceTracker:
     first_error: str | None = None
     reasons: Counter[str] = field(default_factory=Counter)
     notes: dict[str, object] = field(default_factory=dict)
+    #: url → reason of its last failure: the error rows (bounded; kept in the store's source detail)
+    failed_urls: dict[str, str] = field(default_factory=dict)
 
     def success(self, primary: bool) -> None:
         if primary:
@@ -44,6 +50,8 @@ class SourceTracker:
             self.primary_failed += 1
         else:
             self.secondary_failed += 1
+        if url in self.failed_urls or len(self.failed_urls) < MAX_FAILED_URLS:
+            self.failed_urls[url] = reason
         if self.first_error is None or (primary and not self.first_error.startswith("primary")):
             self.first_error = f"{'primary' if primary else 'item'} {reason}: {url}"
 

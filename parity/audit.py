@@ -35,7 +35,10 @@ class CrawlFailed(RuntimeError):
 
 
 def new_run_id(now: dt.datetime) -> str:
-    return now.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    """Unique per run, from the wall clock: two replays with the same ``--now`` are still two runs
+    (the same id would overwrite the first run's sources and make the ledger think its pages were done)."""
+    del now
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
 
 
 def default_out_dir(loaded: LoadedConfig, now: dt.datetime) -> Path:
@@ -95,11 +98,17 @@ def collect_from_store(store: SqliteStore, loaded: LoadedConfig, run_id: str, no
     since = now - dt.timedelta(days=loaded.config.crawl.window_days)
     posts = store.posts(org_ids, since=since)
     web = store.web_items(org_ids)
-    sources = [status for _, status, _ in store.sources(run_id)]
+    sources = [_with_access(status, detail) for _, status, detail in store.sources(run_id)]
     incomplete = frozenset(
         s.org for s in sources if s.status != "ok" and _is_web_kind(s.kind)
     )
     return Collected(posts=posts, web=web, sources=sources, incomplete_orgs=incomplete)
+
+
+def _with_access(status: SourceStatus, detail: dict[str, Any]) -> SourceStatus:
+    """A social source's access path (``api``, ``rss``, ``webfinger+api``…) as an extra sources.jsonl field."""
+    access = (detail or {}).get("access")
+    return status.model_copy(update={"access": access}) if access else status
 
 
 _WEB_KINDS = {"feed", "sitemap", "listing", "notice_board", "page", "site", "register", "document"}
@@ -116,7 +125,7 @@ def match_collected(collected: Collected, loaded: LoadedConfig) -> list[Verdict]
     options = MatchOptions(
         grace_hours=loaded.config.crawl.grace_hours,
         incomplete_orgs=collected.incomplete_orgs,
-        exclude_rules=tuple(_exclude_rules(settings.exclude)),
+        exclude_rules=(*settings.rules, *_exclude_rules(settings.exclude)),
         use_embeddings=settings.use_embeddings,
     )
     return match_posts(collected.posts, collected.web, options)

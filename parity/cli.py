@@ -111,41 +111,53 @@ def _print_summary(summary: dict[str, Any], fmt: OutputFormat, out_dir: Path | N
     Console(file=sys.stdout, width=max(100, Console().width)).print(table)
 
 
-def _run_audit(loaded: LoadedConfig, out: Path, store_path: Path, now: dt.datetime, fail_under: Optional[float],
-               orgs: Optional[list[str]], verbose: bool) -> dict[str, Any]:
-    """Crawl, match, report; returns the summary (its ``exit_code`` is the contract's)."""
-    from parity.audit import (
-        CrawlFailed,
-        audit_meta,
-        collect_from_store,
-        match_collected,
-        new_run_id,
-        run_crawl,
-    )
-    from parity.report import summarise, write_audit_outputs
+def _crawl_step(loaded: LoadedConfig, store_path: Path, now: dt.datetime, orgs: Optional[list[str]],
+                verbose: bool, command: str) -> str:
+    """Begin a run, crawl in the child process, settle the run on failure; returns the run id.
+
+    Exit paths follow the contract: 130 interrupted (run kept as ``interrupted`` so a
+    rerun resumes), 2 an input file named by the config is unreadable, 1 a crashed child.
+    """
+    from parity.audit import CrawlFailed, new_run_id, run_crawl
     from parity.store import SqliteStore
 
     run_id = new_run_id(now)
     with SqliteStore(store_path) as store:
-        store.begin_run(run_id, "audit", str(loaded.path))
+        store.begin_run(run_id, command, str(loaded.path))
     log.info("crawling %s (run %s, store %s)", loaded.path, run_id, store_path)
     code = run_crawl(loaded.path, store_path, run_id, now, orgs, verbose)
+    if code == 0:
+        return run_id
     with SqliteStore(store_path) as store:
         if code == EXIT_INTERRUPTED:
             store.finish_run(run_id, "interrupted", EXIT_INTERRUPTED)
             _fail("interrupted; collected records are kept in the store, a rerun resumes", EXIT_INTERRUPTED)
-        if code == EXIT_USAGE:
+        if code == EXIT_USAGE:  # the crawl printed which file and line
+            store.finish_run(run_id, "failed", EXIT_USAGE)
             raise typer.Exit(EXIT_USAGE)
-        if code != 0:
-            store.finish_run(run_id, "failed", EXIT_INTERNAL)
-            raise CrawlFailed(code)
+        store.finish_run(run_id, "failed", EXIT_INTERNAL)
+    raise CrawlFailed(code)
+
+
+def _run_audit(loaded: LoadedConfig, out: Path, store_path: Path, now: dt.datetime, fail_under: Optional[float],
+               orgs: Optional[list[str]], verbose: bool) -> dict[str, Any]:
+    """Crawl, match, report; returns the summary (its ``exit_code`` is the contract's)."""
+    from parity.audit import audit_meta, collect_from_store, match_collected
+    from parity.report import summarise, write_audit_outputs
+    from parity.report.history import history_block, removed_items
+    from parity.store import SqliteStore
+
+    run_id = _crawl_step(loaded, store_path, now, orgs, verbose, "audit")
+    with SqliteStore(store_path) as store:
         collected = collect_from_store(store, loaded, run_id, now, orgs)
         log.info("matching %d posts against %d web items", len(collected.posts), len(collected.web))
         verdicts = match_collected(collected, loaded)
         store.save_verdicts(run_id, verdicts)
         names = {o.id: o.name for o in loaded.config.org if not orgs or o.id in orgs}
-        summary = summarise(collected.posts, verdicts, collected.sources, names, fail_under,
-                            audit_meta(loaded, run_id, now))
+        meta = audit_meta(loaded, run_id, now)
+        meta["history"] = history_block(store, run_id)
+        meta["removed"] = removed_items(store, list(names))
+        summary = summarise(collected.posts, verdicts, collected.sources, names, fail_under, meta)
         write_audit_outputs(out, collected.posts, collected.web, verdicts, collected.sources, summary)
         store.finish_run(run_id, "finished", summary["exit_code"], summary)
     log.info("report written to %s", out / "report.html")
@@ -172,16 +184,22 @@ def audit(
     now: Now = None,
 ) -> None:
     """Collect + match + report for every organisation in CONFIG."""
+    loaded, clock, out_dir, store_path = _prepare(config, out, store, org, verbose, now)
+    summary = _run_audit(loaded, out_dir, store_path, clock, fail_under, org, verbose)
+    _print_summary(summary, fmt, out_dir)
+    raise typer.Exit(summary["exit_code"])
+
+
+def _prepare(config: Path, out: Optional[Path], store: Optional[Path], orgs: Optional[list[str]], verbose: bool,
+             now: Optional[str]) -> tuple[LoadedConfig, dt.datetime, Path, Path]:
+    """What ``audit`` and ``crawl`` share: logging, clock, validated config, output folder and store."""
     from parity.audit import default_out_dir, default_store_path
 
     _setup_logging(verbose)
     clock = _now(now)
     loaded = load_config(config)
-    _check_orgs(loaded, org)
-    out_dir = out or default_out_dir(loaded, clock)
-    summary = _run_audit(loaded, out_dir, store or default_store_path(loaded), clock, fail_under, org, verbose)
-    _print_summary(summary, fmt, out_dir)
-    raise typer.Exit(summary["exit_code"])
+    _check_orgs(loaded, orgs)
+    return loaded, clock, out or default_out_dir(loaded, clock), store or default_store_path(loaded)
 
 
 def _check_orgs(loaded: LoadedConfig, orgs: Optional[list[str]]) -> None:
@@ -202,25 +220,11 @@ def crawl(
     now: Now = None,
 ) -> None:
     """Collect only: writes posts.jsonl, web.jsonl, sources.jsonl."""
-    from parity.audit import CrawlFailed, collect_from_store, default_out_dir, default_store_path, export_crawl, new_run_id, run_crawl
+    from parity.audit import collect_from_store, export_crawl
     from parity.store import SqliteStore
 
-    _setup_logging(verbose)
-    clock = _now(now)
-    loaded = load_config(config)
-    _check_orgs(loaded, org)
-    out_dir = out or default_out_dir(loaded, clock)
-    store_path = store or default_store_path(loaded)
-    run_id = new_run_id(clock)
-    with SqliteStore(store_path) as db:
-        db.begin_run(run_id, "crawl", str(loaded.path))
-    code = run_crawl(loaded.path, store_path, run_id, clock, org, verbose)
-    if code == EXIT_INTERRUPTED:
-        _fail("interrupted; collected records are kept in the store, a rerun resumes", EXIT_INTERRUPTED)
-    if code == EXIT_USAGE:
-        raise typer.Exit(EXIT_USAGE)
-    if code != 0:
-        raise CrawlFailed(code)
+    loaded, clock, out_dir, store_path = _prepare(config, out, store, org, verbose, now)
+    run_id = _crawl_step(loaded, store_path, clock, org, verbose, "crawl")
     with SqliteStore(store_path) as db:
         collected = collect_from_store(db, loaded, run_id, clock, org)
         export_crawl(out_dir, collected)
@@ -287,6 +291,39 @@ def report(
     raise typer.Exit(summary["exit_code"])
 
 
+@app.command()
+@guarded
+def history(
+    target: Annotated[Path, typer.Argument(help="a config (its default store) or a store file (.sqlite)")],
+    fmt: Fmt = OutputFormat.table,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="newest runs shown")] = 30,
+) -> None:
+    """Parity per organisation across earlier runs, from the store."""
+    from parity.audit import default_store_path
+    from parity.report.history import run_history
+    from parity.store import SqliteStore
+
+    store_path = target if target.suffix in (".sqlite", ".db") else default_store_path(load_config(target))
+    if not store_path.is_file():
+        _fail(f"{store_path}: no store yet (run an audit first)")
+    with SqliteStore(store_path) as store:
+        runs = run_history(store, limit)
+    if fmt is OutputFormat.json:
+        sys.stdout.write(json.dumps({"store": str(store_path), "runs": runs}, ensure_ascii=False) + "\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    orgs = sorted({org for run in runs for org in run["orgs"]})
+    table = Table(title=f"history: {store_path}")
+    for column in ("run", "exit", *orgs):
+        table.add_column(column, justify="left" if column == "run" else "right")
+    for run in runs:
+        table.add_row(run["started_at"], str(run["exit_code"]),
+                      *("–" if run["orgs"].get(org) is None else f"{run['orgs'][org]:.1f} %" for org in orgs))
+    Console(file=sys.stdout, width=max(100, Console().width)).print(table)
+
+
 @app.command("check-config")
 @guarded
 def check_config(config: Annotated[Path, typer.Argument(help="the audit config (TOML)")]) -> None:
@@ -321,6 +358,26 @@ def demo(
         summary = _run_audit(loaded, out, store_path, clock, fail_under, None, verbose)
     _print_summary(summary, fmt, out)
     raise typer.Exit(summary["exit_code"])
+
+
+@app.command()
+@guarded
+def discover(
+    url: Annotated[str, typer.Argument(help="the site's start URL, e.g. https://www.uppsala.se/")],
+    org_id: Annotated[Optional[str], typer.Option("--id", help="organisation id (default: from the site's name)")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="organisation name (default: the site's name)")] = None,
+    no_robots: Annotated[bool, typer.Option("--no-robots", help="ignore robots.txt (not recommended)")] = False,
+    delay: Annotated[float, typer.Option("--delay", min=0, help="seconds between requests")] = 0.5,
+) -> None:
+    """Find a site's feeds, sitemaps, news lists and notice board; print a config block (TOML) on stdout."""
+    import subprocess
+
+    cmd = [sys.executable, "-m", "crawler.discover", url, "--delay", str(delay)]
+    cmd += ["--id", org_id] if org_id else []
+    cmd += ["--name", name] if name else []
+    cmd += ["--no-robots"] if no_robots else []
+    # Scrapy runs in its own process (its reactor cannot restart); stdout is the config block.
+    raise typer.Exit(subprocess.run(cmd).returncode)
 
 
 def main() -> None:

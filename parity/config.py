@@ -43,13 +43,28 @@ class CrawlSettings(_Strict):
     allow_offsite_redirects: bool = False
     max_retry_after_seconds: float = Field(
         60.0, ge=0, description="longest Retry-After / rate-limit reset we wait for; longer ⇒ the request fails")
+    recheck_days: float | None = Field(
+        7.0, ge=0, description="after a complete run, social accounts are re-read only this far back (plus anything "
+        "new since the last run); edits and deletions are detected in that range; >= window_days re-reads the whole window")
 
 
 class MatchSettings(_Strict):
     """Matcher options (extension): exclusion rules and the optional dense signal."""
 
     exclude: list[str] = Field(default_factory=list, description="regular expressions; a matching post is excluded")
+    rules: list[Literal["greetings", "engagement", "empty"]] = Field(
+        default_factory=list, description="built-in exclusion rules (short greetings, pure engagement, empty posts)")
     use_embeddings: Literal["auto", "on", "off"] = "off"
+
+    @field_validator("exclude")
+    @classmethod
+    def _regexes(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"not a regular expression: {pattern!r} ({exc})") from None
+        return patterns
 
 
 class _WebSourceBase(_Strict):
@@ -160,6 +175,10 @@ class FileSource(_SocialBase):
     path: str
     format: Literal["auto", "posts_jsonl", "meta_csv", "generic_csv", "json"] = "auto"
     as_platform: str | None = None
+    columns: dict[str, str] | None = Field(
+        None, description="our field → the file's column name (id, published_at, text, url, links, platform, "
+        "account, kind, lang, image, alt); see crawler/exports_import.py")
+    timezone: str | None = Field(None, description="IANA zone of times without one in the file (default Europe/Stockholm)")
 
 
 SocialSource = Annotated[

@@ -37,30 +37,30 @@ def iter_records(path: str | Path, model: type[M]) -> Iterator[M]:
     """Stream records; blank lines are skipped, anything else must validate."""
     path = Path(path)
     try:
-        handle = path.open("r", encoding="utf-8")
+        handle = path.open("rb")  # decoded line by line, so an encoding error names its own line
     except FileNotFoundError:
         raise RecordError(f"{path}: file not found") from None
     except OSError as exc:
         raise RecordError(f"{path}: {exc.strerror or exc}") from None
     with handle:
-        lineno = 0
-        try:
-            for lineno, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    data = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise RecordError(f"{path}:{lineno}: (line): not valid JSON ({exc.msg})") from None
-                if not isinstance(data, dict):
-                    raise RecordError(f"{path}:{lineno}: (line): expected a JSON object")
-                try:
-                    yield model.model_validate(data)
-                except ValidationError as exc:
-                    field, msg = _first_error(exc)
-                    raise RecordError(f"{path}:{lineno}: {field}: {msg}") from None
-        except UnicodeDecodeError:
-            raise RecordError(f"{path}:{lineno + 1}: (line): not UTF-8 text") from None
+        for lineno, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+            except UnicodeDecodeError:
+                raise RecordError(f"{path}:{lineno}: (line): not UTF-8 text") from None
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise RecordError(f"{path}:{lineno}: (line): not valid JSON ({exc.msg})") from None
+            if not isinstance(data, dict):
+                raise RecordError(f"{path}:{lineno}: (line): expected a JSON object")
+            try:
+                yield model.model_validate(data)
+            except ValidationError as exc:
+                field, msg = _first_error(exc)
+                raise RecordError(f"{path}:{lineno}: {field}: {msg}") from None
 
 
 def write_records(path: str | Path, records: Iterable[BaseModel]) -> int:

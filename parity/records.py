@@ -74,11 +74,7 @@ class _Record(BaseModel):
 
     def to_json_dict(self) -> dict[str, Any]:
         """The JSON-ready dict written to the ``*.jsonl`` files."""
-        data = self.model_dump(mode="json", exclude_none=False)
-        for key, value in list(data.items()):
-            if isinstance(value, dt.datetime):
-                data[key] = format_time(value)
-        return data
+        return self.model_dump(mode="json", exclude_none=False)
 
 
 class Media(BaseModel):
@@ -90,7 +86,25 @@ class Media(BaseModel):
     url: str | None = None
 
 
-class Post(_Record):
+class _Content(_Record):
+    """Posts and web items: a text that may arrive as null, and a publication time."""
+
+    @field_validator("published_at", mode="before", check_fields=False)
+    @classmethod
+    def _parse_time(cls, value: Any) -> dt.datetime | None:
+        return parse_time(value)
+
+    @field_serializer("published_at", check_fields=False)
+    def _ser_time(self, value: dt.datetime | None) -> str | None:
+        return format_time(value)
+
+    @field_validator("text", mode="before", check_fields=False)
+    @classmethod
+    def _text_str(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+
+class Post(_Content):
     """A social post (posts.jsonl)."""
 
     id: str
@@ -105,27 +119,13 @@ class Post(_Record):
     kind: PostKind = "post"
     media: list[Media] | None = None
 
-    @field_validator("published_at", mode="before")
-    @classmethod
-    def _parse_time(cls, value: Any) -> dt.datetime | None:
-        return parse_time(value)
-
-    @field_serializer("published_at")
-    def _ser_time(self, value: dt.datetime | None) -> str | None:
-        return format_time(value)
-
     @field_validator("links", mode="before")
     @classmethod
     def _links_list(cls, value: Any) -> Any:
         return [] if value is None else value
 
-    @field_validator("text", mode="before")
-    @classmethod
-    def _text_str(cls, value: Any) -> Any:
-        return "" if value is None else value
 
-
-class WebItem(_Record):
+class WebItem(_Content):
     """A written or web item (web.jsonl)."""
 
     id: str
@@ -137,19 +137,6 @@ class WebItem(_Record):
     published_at: dt.datetime | None = None
     lang: str | None = None
 
-    @field_validator("published_at", mode="before")
-    @classmethod
-    def _parse_time(cls, value: Any) -> dt.datetime | None:
-        return parse_time(value)
-
-    @field_serializer("published_at")
-    def _ser_time(self, value: dt.datetime | None) -> str | None:
-        return format_time(value)
-
-    @field_validator("text", mode="before")
-    @classmethod
-    def _text_str(cls, value: Any) -> Any:
-        return "" if value is None else value
 
 
 class Verdict(_Record):

@@ -1,4 +1,5 @@
-"""Wait when a server says so: Retry-After, X-RateLimit-* (Mastodon), RateLimit-* (AT Protocol).
+"""Wait when a server says so: Retry-After, X-RateLimit-* (Mastodon), RateLimit-* (AT Protocol),
+x-rate-limit-* (X API v2, epoch reset) and Graph's X-Business-Use-Case-Usage.
 
 Scrapy retries a 429 at once and ignores ``Retry-After`` (scrapy#3849). A
 polite crawler that audits the same public servers every night must instead
@@ -14,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import email.utils
+import json
 import logging
 import time
 from typing import Any
@@ -75,7 +77,7 @@ def wait_from_response(response: Response, now: float | None = None) -> float | 
         seconds = retry_after_seconds(_header(response, "Retry-After"), now)
         if seconds is not None:
             return seconds
-    for prefix in ("X-RateLimit", "RateLimit"):
+    for prefix in ("X-RateLimit", "RateLimit", "X-Rate-Limit"):
         remaining = _header(response, f"{prefix}-Remaining")
         if remaining is None:
             continue
@@ -85,7 +87,33 @@ def wait_from_response(response: Response, now: float | None = None) -> float | 
             continue
         if exhausted or response.status == 429:
             return reset_seconds(_header(response, f"{prefix}-Reset"), now)
-    return None
+    return graph_usage_wait(_header(response, "X-Business-Use-Case-Usage"))
+
+
+def graph_usage_wait(value: str | None) -> float | None:
+    """Graph API (Facebook/Instagram): a business use case at 100 % waits ``estimated_time_to_regain_access`` minutes.
+
+    Graph sends no Retry-After; throttled calls answer 400/403 with error code
+    4, 17, 32, 80001…, and the usage header says how long the block lasts.
+    """
+    if not value:
+        return None
+    try:
+        usage = json.loads(value)
+    except ValueError:
+        return None
+    longest: float | None = None
+    for entries in (usage.values() if isinstance(usage, dict) else []):
+        for entry in entries if isinstance(entries, list) else []:
+            if not isinstance(entry, dict):
+                continue
+            used = max(float(entry.get(k) or 0) for k in ("call_count", "total_cputime", "total_time"))
+            if used < 100:
+                continue
+            minutes = float(entry.get("estimated_time_to_regain_access") or 0)
+            seconds = max(minutes * 60.0, 1.0)
+            longest = seconds if longest is None else max(longest, seconds)
+    return longest
 
 
 class RateLimitMiddleware:

@@ -15,6 +15,7 @@ Blocked requests raise ``IgnoreRequest`` with a message the spiders classify:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -25,6 +26,17 @@ from scrapy.http import Request, Response
 from scrapy.utils.httpobj import urlparse_cached
 
 log = logging.getLogger(__name__)
+
+
+class _NoRobotsTraceback(logging.Filter):
+    """Scrapy logs a failed robots.txt download at ERROR with a traceback; ``_robots_error`` below
+    already says what happened and what follows from it (RFC 9309), in one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Error downloading")
+
+
+logging.getLogger("scrapy.downloadermiddlewares.robotstxt").addFilter(_NoRobotsTraceback())
 
 
 class _AllowAll:
@@ -59,6 +71,8 @@ class _Rules:
 
 #: One verdict per host for the whole crawl process (all spiders share it).
 _CACHE: dict[str, Any] = {}
+#: robots.txt downloads in progress, so a second spider waits for the first instead of fetching again.
+_PENDING: dict[str, "asyncio.Future[Any]"] = {}
 
 
 def interpret(response: Response) -> Any:
@@ -90,8 +104,20 @@ class Rfc9309RobotsMiddleware(RobotsTxtMiddleware):
         cached = _CACHE.get(netloc)
         if cached is not None:
             return cached
-        policy = await super().robot_parser(request)
-        _CACHE.setdefault(netloc, policy)
+        pending = _PENDING.get(netloc)
+        if pending is not None:  # another spider of this process is fetching it: one request per host
+            return await asyncio.shield(pending)
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        _PENDING[netloc] = future
+        try:
+            policy = await super().robot_parser(request)
+            _CACHE.setdefault(netloc, policy)
+            future.set_result(_CACHE[netloc])
+        except BaseException as exc:
+            future.set_result(_Unreachable(type(exc).__name__))
+            raise
+        finally:
+            _PENDING.pop(netloc, None)
         return _CACHE[netloc]
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:

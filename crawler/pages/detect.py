@@ -113,6 +113,21 @@ def _visible_text(html: str) -> str:
     return " ".join(_TAGS.sub(" ", html).split())
 
 
+def _visible_shorter_than(html: str, limit: int) -> bool:
+    """``len(_visible_text(html)) < limit``, reading the page only until the text reaches ``limit``."""
+    length = -1  # the words joined by single spaces: their lengths plus one space fewer than words
+    start = 0
+    for tag in _TAGS.finditer(html):
+        for word in html[start : tag.start()].split():
+            length += len(word) + 1
+        if max(length, 0) >= limit:
+            return False
+        start = tag.end()
+    for word in html[start:].split():
+        length += len(word) + 1
+    return max(length, 0) < limit
+
+
 def soft_block(status: int, headers: Any, body: bytes | str) -> str | None:
     """Why this response is a block page rather than content, or None.
 
@@ -132,7 +147,7 @@ def soft_block(status: int, headers: Any, body: bytes | str) -> str | None:
     h1 = " ".join(_TAGS.sub(" ", h1_match.group(1)).split()) if h1_match else ""
     if "just a moment" in title.lower() and "cloudflare" in lower:
         return "cloudflare_challenge"
-    small = len(_visible_text(text)) < _SMALL_PAGE_CHARS
+    small = _visible_shorter_than(text, _SMALL_PAGE_CHARS)
     if (
         _CAPTCHA_WORDS.search(title)
         or _CAPTCHA_WORDS.search(h1)

@@ -31,7 +31,8 @@ def _as_text(value: Any, kind: str | None = None) -> str:
     return "\n".join(normalize_space(line) for line in value.splitlines() if line.strip())
 
 
-def _when(entry: Any, key: str) -> dt.datetime | None:
+def entry_time(entry: Any, key: str) -> dt.datetime | None:
+    """A feedparser entry's ``published``/``updated`` as aware UTC, never an invented one."""
     # dict.get, not entry.get: feedparser maps a missing "updated" to "published"
     # (with a DeprecationWarning), which would invent update times RSS never gave.
     value = parse_datetime(dict.get(entry, key))
@@ -129,8 +130,8 @@ def parse_feed(url: str, headers: Any, body: bytes | str) -> list[FeedEntry]:
         title_detail = entry.get("title_detail") or {}
         title = _as_text(entry.get("title"), title_detail.get("type")).replace("\n", " ")
         text = _entry_text(entry)
-        published = _when(entry, "published")
-        updated = _when(entry, "updated")
+        published = entry_time(entry, "published")
+        updated = entry_time(entry, "updated")
         guid = entry.get("id")
         entries.append(
             FeedEntry(

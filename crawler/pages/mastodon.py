@@ -129,3 +129,100 @@ def instance_base(account: str, api: str | None) -> str:
 
 def is_same_host(url: str, base: str) -> bool:
     return urlsplit(url).netloc == urlsplit(base).netloc
+
+
+def status_id_from_url(url: str | None) -> str | None:
+    """``https://host/@user/113…`` (or ``/users/user/statuses/113…``) → ``113…``."""
+    if not url:
+        return None
+    path = urlsplit(url).path.rstrip("/")
+    last = path.rsplit("/", 1)[-1]
+    return last if last and re.fullmatch(r"[A-Za-z0-9_-]+", last) and not last.startswith("@") else None
+
+
+_MEDIA_NS = "{http://search.yahoo.com/mrss/}"
+
+
+def rss_to_posts(url: str, body: bytes | str, org: str, account: str) -> list[Post]:
+    """The account RSS feed (``/@user.rss``, the fallback when the API wants a login) → posts.
+
+    Items have no title; the status URL is both ``<link>`` and ``<guid>``, so
+    the post id is the same as the API path gives (``mastodon:<acct>:<status id>``).
+    Alt text sits in ``media:content/media:description``. The feed carries no
+    boosts and no replies to others, so every item is kind ``post``.
+    """
+    from defusedxml import ElementTree as SafeET
+
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    try:
+        root = SafeET.fromstring(data)
+    except Exception as exc:  # noqa: BLE001 - defusedxml raises several kinds
+        raise ValueError(f"{url}: not RSS ({type(exc).__name__}: {str(exc)[:80]})") from exc
+    channel = root.find("channel")
+    if root.tag != "rss" or channel is None:
+        raise ValueError(f"{url}: not an RSS 2.0 document (root <{root.tag}>)")
+    posts: list[Post] = []
+    for item in channel.findall("item"):
+        link = (item.findtext("link") or item.findtext("guid") or "").strip()
+        status_id = status_id_from_url(link)
+        if not status_id:
+            continue
+        html = item.findtext("description") or ""
+        media = []
+        for content in item.findall(f"{_MEDIA_NS}content"):
+            medium = content.get("medium") or "image"
+            alt = content.findtext(f"{_MEDIA_NS}description")
+            media.append(Media(type="image" if medium == "image" else medium, alt=alt.strip() if alt else None,
+                               url=content.get("url")))
+        for enclosure in item.findall("enclosure"):
+            media.append(Media(type="audio", alt=None, url=enclosure.get("url")))
+        pub = item.findtext("pubDate")
+        published = None
+        if pub:
+            import email.utils
+
+            try:
+                published = email.utils.parsedate_to_datetime(pub.strip())
+            except (TypeError, ValueError):
+                published = None
+        pseudo_status = {"content": html, "card": None}
+        posts.append(Post(
+            id=f"mastodon:{account}:{status_id}",
+            org=org,
+            platform="mastodon",
+            account=account,
+            url=link,
+            published_at=published,
+            text=mastodon_html_to_text(html),
+            links=links_in_status(pseudo_status),
+            lang=None,
+            kind="post",
+            media=media or None,
+        ))
+    return posts
+
+
+def webfinger_target(jrd: dict[str, Any]) -> tuple[str, str] | None:
+    """``(instance base URL, acct)`` from a WebFinger answer: where the account's API really lives."""
+    subject = str(jrd.get("subject") or "")
+    acct = subject[5:] if subject.startswith("acct:") else None
+    href = None
+    for link in jrd.get("links") or []:
+        if not isinstance(link, dict) or not link.get("href"):
+            continue
+        if link.get("rel") == "self" and "activity+json" in str(link.get("type") or ""):
+            href = link["href"]
+            break
+        if link.get("rel") == "http://webfinger.net/rel/profile-page" and href is None:
+            href = link["href"]
+    if not href:
+        return None
+    parts = urlsplit(href)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    if acct is None:
+        match = re.search(r"/(?:@|users/)([A-Za-z0-9_]+)", parts.path)
+        acct = f"{match.group(1)}@{parts.hostname}" if match else None
+    if not acct:
+        return None
+    return f"{parts.scheme}://{parts.netloc}", acct

@@ -356,3 +356,17 @@ def parse_notice_board(url: str, headers: Any, body: bytes | str) -> list[Notice
     if embed:
         raise PageError(url, f"Netpublicator board is rendered in the browser; read {embed} instead")
     raise PageError(url, "no notice board found (no AppRegistry notices, Netpublicator or MeetingsPlus markup)")
+
+
+def embedded_board_url(url: str, headers: Any, body: bytes | str) -> str | None:
+    """The URL of a board embedded from another service (Netpublicator), absolute, or None.
+
+    Municipal sites often show only an iframe or script of the real board; the
+    crawler reads that URL instead (what :func:`parse_notice_board` asks for in its error).
+    """
+    text = decode_html(headers, body)
+    if "netpublicator" not in text.lower():
+        return None
+    soup = BeautifulSoup(text, "lxml")
+    embed = _netpublicator_embed(soup)
+    return absolute(base_url(soup, url), embed) if embed else None

@@ -10,14 +10,13 @@ skipped row would look like a missing publication.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import logging
 from pathlib import Path
 from typing import Any
 
 from crawler.pages.text import normalize_space, parse_datetime
+from crawler.pages.tabular import csv_rows, decode_table
 from crawler.pages.types import PageError, RegisterEntry
 
 log = logging.getLogger(__name__)
@@ -28,16 +27,8 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 
 
 def decode_register(data: bytes, where: str) -> tuple[str, str]:
-    """``(text, encoding)``: UTF-8 with BOM, UTF-8, else windows-1252 (logged as a guess)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        log.warning('%s: not UTF-8; read as windows-1252 (Excel\'s "CSV" format). Check å, ä, ö.', where)
-        return data.decode("cp1252", errors="replace"), "cp1252"
+    """``(text, encoding)`` of a register file (see :func:`crawler.pages.tabular.decode_table`)."""
+    return decode_table(data, where)
 
 
 def _fail(where: str, line: int, field: str, message: str) -> PageError:
@@ -89,40 +80,12 @@ def _entry(where: str, line: int, row: dict[str, Any], encoding: str) -> Registe
 
 
 def _csv(where: str, text: str, encoding: str) -> list[RegisterEntry]:
-    first_line = text.split("\n", 1)[0]
-    # Swedish Excel writes ";" (the comma is the decimal separator); the header decides.
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise _fail(where, 1, "header", "empty file") from None
-    except csv.Error as exc:
-        raise _fail(where, 1, "header", str(exc)) from exc
+    header, rows = csv_rows(text, lambda line, field, message: _fail(where, line, field, message))
     columns = [normalize_space(name).lower() for name in header]
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
         raise _fail(where, 1, missing[0], f"missing column (the file has: {', '.join(columns) or 'nothing'})")
-    entries: list[RegisterEntry] = []
-    line = reader.line_num + 1
-    while True:
-        try:
-            values = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise _fail(where, line, "row", str(exc)) from exc
-        if any(v.strip() for v in values):
-            if len(values) > len(columns):
-                raise _fail(
-                    where,
-                    line,
-                    "row",
-                    f"{len(values)} values for {len(columns)} columns (a separator inside an unquoted value?)",
-                )
-            entries.append(_entry(where, line, dict(zip(columns, values, strict=False)), encoding))
-        line = reader.line_num + 1
-    return entries
+    return [_entry(where, line, dict(zip(columns, values, strict=False)), encoding) for line, values in rows]
 
 
 def _jsonl(where: str, text: str, encoding: str) -> list[RegisterEntry]:

@@ -13,8 +13,11 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 from bs4.element import Comment, NavigableString
+from lxml import etree
 
 from crawler.pages.dates import STOCKHOLM, find_date_in_text, parse_datetime, to_utc
+from crawler.pages.tree import CONTAINERS, Element, classes, top_level
+from crawler.pages.tree import _context as tree_context
 
 __all__ = [
     "ASSISTIVE_CLASSES",
@@ -28,6 +31,8 @@ __all__ = [
     "normalize_space",
     "parse_datetime",
     "to_utc",
+    "tree_label_text",
+    "tree_to_text",
 ]
 
 #: Elements whose content is never shown as text.
@@ -139,6 +144,26 @@ def label_text(tag: Tag) -> str:
     return normalize_space(" ".join(parts))
 
 
+def tree_label_text(el: Element) -> str:
+    """:func:`label_text` of an element of a :func:`crawler.pages.tree.parse_html` tree."""
+    parts: list[str] = []
+    _label_strings(el, tree_context(el), False, parts)
+    return normalize_space(" ".join(parts))
+
+
+def _label_strings(el: Element, ctx: str | None, hidden: bool, out: list[str]) -> None:
+    hidden = hidden or el.tag in DROP_TAGS or not ASSISTIVE_CLASSES.isdisjoint(classes(el))
+    keep = ctx is None and not hidden
+    if keep and el.text:
+        out.append(el.text)
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str):
+            _label_strings(child, tag if tag in CONTAINERS else ctx, hidden, out)
+        if keep and child.tail:
+            out.append(child.tail)
+
+
 def _walk(node: Tag, out: list[Any]) -> None:
     for child in node.children:
         if isinstance(child, Comment) or not isinstance(child, (NavigableString, Tag)):
@@ -170,6 +195,58 @@ def _walk(node: Tag, out: list[Any]) -> None:
             out.append(level)
 
 
+def _walk_tree(node: Element, ctx: str | None, out: list[Any]) -> None:
+    """:func:`_walk` over an lxml element (see :mod:`crawler.pages.tree`); ``ctx``: the
+    innermost string container at or above ``node`` (its strings are text only without one)."""
+    if node.text and ctx is None:
+        out.append(node.text)
+    for child in node:
+        if isinstance(child.tag, str):
+            _walk_child(child, ctx, out)
+        if child.tail and ctx is None:
+            out.append(child.tail)
+
+
+def _walk_child(child: Element, ctx: str | None, out: list[Any]) -> None:
+    name = child.tag
+    if name in DROP_TAGS:
+        return
+    if child.get("aria-hidden") == "true" or "hidden" in child.attrib:
+        return
+    if name == "br":
+        out.append(1)
+        return
+    if name in CONTAINERS:  # rt, rp (script, style, template are dropped above)
+        ctx = name
+    if name == "time":
+        # inline in prose ("Publicerad <time>12 mars</time>"): keep it inline
+        _walk_tree(child, ctx, out)
+        return
+    level = 2 if name in _PARAGRAPH_TAGS else 1 if name in _LINE_TAGS else 0
+    if level:
+        out.append(level)
+    elif name in _CELL_TAGS:
+        out.append(" \t ")
+    _walk_tree(child, ctx, out)
+    if level:
+        out.append(level)
+
+
+def tree_to_text(node: Element | etree._ElementTree) -> str:
+    """:func:`html_to_text` of an element of a :func:`crawler.pages.tree.parse_html` tree, or of
+    the whole document (the ``_ElementTree``)."""
+    parts: list[Any] = []
+    if isinstance(node, etree._ElementTree):
+        for top in top_level(node):  # children of the document
+            if isinstance(top.tag, str):
+                _walk_child(top, None, parts)
+    elif node.tag in DROP_TAGS:
+        return ""
+    else:
+        _walk_tree(node, tree_context(node), parts)
+    return _assemble(parts)
+
+
 def html_to_text(html: str | Tag | BeautifulSoup | None) -> str:
     """Visible text with paragraph breaks (blank line) and line breaks kept.
 
@@ -188,6 +265,13 @@ def html_to_text(html: str | Tag | BeautifulSoup | None) -> str:
     if isinstance(root, Tag) and root.name in DROP_TAGS:
         return ""
     _walk(root, parts)
+    return _assemble(parts)
+
+
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def _assemble(parts: list[Any]) -> str:
     blocks: list[str] = []
     current: list[str] = []
     pending = 0  # strongest break seen since the last written line
@@ -206,7 +290,7 @@ def html_to_text(html: str | Tag | BeautifulSoup | None) -> str:
         else:
             pending = max(pending, part)
     text = "".join(blocks)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    return _BLANK_LINES.sub("\n\n", text).strip()
 
 
 # --- language -----------------------------------------------------------------
@@ -236,6 +320,10 @@ LANGUAGES: tuple[str, ...] = (
     "zh",
 )
 _MIN_LETTERS = 20
+#: The classifier reads the first this many characters of the normalised text ...
+_SAMPLE_CHARS = 5000
+#: ... taken from a head of the raw text long enough to hold them, most of the time.
+_SAMPLE_HEAD = 4 * _SAMPLE_CHARS
 _MIN_CONFIDENCE = 0.5
 
 
@@ -252,7 +340,12 @@ def detect_lang(text: str | None) -> str | None:
     """ISO 639-1 code of ``text``, or None when it is too short or unclear to say."""
     if not text:
         return None
-    sample = normalize_space(text)[:5000]
+    # normalize_space(text)[:5000] without normalising a long text to the end: the
+    # normalised head of a text is a prefix of the normalised whole.
+    sample = normalize_space(text[:_SAMPLE_HEAD])
+    if len(sample) < _SAMPLE_CHARS and len(text) > _SAMPLE_HEAD:
+        sample = normalize_space(text)
+    sample = sample[:_SAMPLE_CHARS]
     letters = sum(ch.isalpha() for ch in sample)
     if letters < _MIN_LETTERS or len(sample.split()) < 3:
         return None

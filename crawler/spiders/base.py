@@ -39,10 +39,15 @@ log = logging.getLogger(__name__)
 def classify_failure(failure: Failure) -> str:
     """Short, stable reason for a failed request (goes into sources.jsonl)."""
     exc = failure.value
+    reason = getattr(exc, "parity_reason", None)  # our own guards (crawler/middlewares/offsite.py)
+    if isinstance(reason, str) and reason:
+        return reason
     if isinstance(exc, HttpError):
         return f"http_{exc.response.status}"
     if isinstance(exc, IgnoreRequest):
         text = str(exc).lower()
+        if "max redirections" in text:
+            return "redirect_limit"
         if "robots.txt unreachable" in text:
             return "robots_unreachable"
         if "robots" in text:
@@ -60,7 +65,32 @@ def classify_failure(failure: Failure) -> str:
         return "connection_dropped"
     if isinstance(exc, ResponseFailed):
         return "response_failed"
-    return type(exc).__name__
+    return _scrapy_download_error(exc) or type(exc).__name__
+
+
+#: Scrapy ≥ 2.19 wraps Twisted's download errors in its own exceptions (matched by name: older versions lack them).
+_SCRAPY_DOWNLOAD_ERRORS = {
+    "DownloadTimeoutError": "timeout",
+    "DownloadConnectionRefusedError": "connection_refused",
+    "CannotResolveHostError": "dns",
+    "ResponseDataLossError": "data_loss",
+    "BadGzipFile": "bad_encoding",
+}
+
+
+def _scrapy_download_error(exc: BaseException) -> str | None:
+    name = type(exc).__name__
+    if name in _SCRAPY_DOWNLOAD_ERRORS:
+        return _SCRAPY_DOWNLOAD_ERRORS[name]
+    text = str(exc)
+    if name == "DownloadCancelledError":
+        # Scrapy cancels a download only when it outgrows DOWNLOAD_MAXSIZE (announced or received);
+        # the received case carries an empty message.
+        return "too_large"
+    if name == "DownloadFailedError":
+        dropped = ("ConnectionDone", "ConnectionLost", "ResponseNeverReceived", "closed")
+        return "connection_dropped" if any(marker in text for marker in dropped) else "response_failed"
+    return None
 
 
 class SourceSpider(scrapy.Spider):
@@ -102,8 +132,9 @@ class SourceSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         reason = classify_failure(failure)
-        self.tracker.failure(request.url, reason, bool(request.meta.get("primary")))
-        log.warning("%s: %s failed: %s", self.spec.key, request.url, reason)
+        url = (request.meta.get("redirect_urls") or [request.url])[0]  # the URL we asked for, not where it led
+        self.tracker.failure(url, reason, bool(request.meta.get("primary")))
+        log.warning("%s: %s failed: %s", self.spec.key, url, reason)
 
     def ok(self, response: Response) -> None:
         self.tracker.success(bool(response.meta.get("primary")))

@@ -1,13 +1,17 @@
 """Bluesky author feed from the public AppView, no login, paged by cursor.
 
-The server may return a short page that still carries a cursor; only a missing
-cursor means the end. Paging also stops once a whole page is older than the
-audit window.
+``filter=posts_and_author_threads``: the account's posts, its own threads and
+its reposts (a repost, ``reason.$type == …#reasonRepost``, becomes kind
+``share``). The server may return a short page that still carries a cursor;
+only a missing cursor means the end, so a short page never stops the walk.
+Paging also stops once a whole page is older than the horizon (see
+``crawler.spiders.social``). XRPC errors (``{"error","message"}``) are
+reported with their own words; ``RateLimit-*`` and ``Retry-After`` are
+honoured by the RateLimitMiddleware.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
@@ -16,14 +20,14 @@ import scrapy
 from scrapy.http import Response
 
 from crawler.pages.bluesky import feed_item_to_post
-from crawler.spiders.base import SourceSpider
+from crawler.spiders.social import SocialSpider
 
 PUBLIC_APPVIEW = "https://public.api.bsky.app"
 PAGE_LIMIT = 100
 FEED_FILTER = "posts_and_author_threads"
 
 
-class BlueskySpider(SourceSpider):
+class BlueskySpider(SocialSpider):
     name = "bluesky"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -41,30 +45,41 @@ class BlueskySpider(SourceSpider):
         return f"{self.base}/xrpc/app.bsky.feed.getAuthorFeed?{urlencode(params, quote_via=quote)}"
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield self.request(self.page_url(), self.parse_feed, primary=True)
+        self.load_state()
+        self.tracker.notes["access"] = "api"
+        yield self.api_request(self.page_url(), self.parse_feed)
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
         self.ok(response)
-        try:
-            data = json.loads(response.text)
-            feed = data["feed"]
-        except (ValueError, KeyError, TypeError) as exc:
-            self.parse_error(response, f"getAuthorFeed: {exc}")
+        data = self.json_body(response, "getAuthorFeed")
+        if data is None:
             return
-        any_in_window = False
+        feed = data.get("feed") if isinstance(data, dict) else None
+        if not isinstance(feed, list):
+            self.parse_error(response, "getAuthorFeed: no 'feed' list in the answer")
+            return
+        if not self.count_page(response):
+            return
+        any_after_horizon = False
         for item in feed:
             try:
                 post = feed_item_to_post(item, self.spec.org, self.account)
             except Exception as exc:  # noqa: BLE001
                 self.parse_error(response, f"feed item: {exc}")
                 continue
-            if post.published_at is None or post.published_at >= self.window_start:
-                any_in_window = True
-                yield post
+            if (item.get("reason") or {}).get("$type") == "app.bsky.feed.defs#reasonPin":
+                continue  # a pinned post repeats at the top; its own place in the feed counts
+            if post.published_at is None or not self.past_horizon(post.published_at):
+                any_after_horizon = True
+            kept = self.keep(post)
+            if kept is not None:
+                yield kept
         cursor = data.get("cursor")
-        if cursor in self.seen_cursors:
+        if cursor and cursor in self.seen_cursors:
             self.parse_error(response, f"server repeated cursor {cursor!r}; stopping")
             return
-        if cursor and (any_in_window or not feed):
+        if cursor and (any_after_horizon or not feed):
             self.seen_cursors.add(cursor)
-            yield self.request(self.page_url(cursor), self.parse_feed, primary=True)
+            yield self.api_request(self.page_url(cursor), self.parse_feed)
+        else:
+            self.walk_complete = True

@@ -1,7 +1,9 @@
 """RSS/Atom/JSON Feed source: every entry is a web item; its page is fetched for the full text.
 
 Feeds usually carry only a summary; the facts a post repeats (times, places)
-are often only on the page, so entries on the same site are followed.
+are often only on the page, so entries on the same site are followed. A feed
+answering 304 replays its entries from the ledger (pages re-checked
+conditionally).
 """
 
 from __future__ import annotations
@@ -17,28 +19,38 @@ from crawler.pages.types import PageError
 from crawler.spiders.web import WebSourceSpider, response_headers
 
 
-class FeedSpider(WebSourceSpider):
-    name = "feed"
-    item_source = "feed"
-
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield self.request(self.spec.target, self.parse_feed, primary=True)
+class FeedParsing(WebSourceSpider):
+    """``parse_feed``: shared by the feed spider and the site spider."""
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
-        yield from self.iter_safely(response, lambda: self._feed(response))
+        yield from self.container(response, lambda: self._feed(response))
 
     def _feed(self, response: Response) -> Iterator[Any]:
         try:
             entries = parse_feed(response.url, response_headers(response), response.body)
         except PageError as exc:
-            self.parse_error(response, str(exc))
+            self.parse_error(response, exc.reason)
             return
         self.ok(response)
-        self.tracker.notes["entries"] = len(entries)
+        self.tracker.notes["entries"] = int(self.tracker.notes.get("entries", 0)) + len(entries)
+        source = self.source_of(response.meta) if response.meta.get("src") else "feed"
+        parent = response.meta.get("ledger_url")
+        requests = []
         for entry in entries:
             if not entry.url:
                 continue
-            yield self.summary_item(entry.url, entry.title, entry.text, entry.published_at)
-            yield from self.follow_page(
-                entry.url, item_url=entry.url, item_title=entry.title, item_published=entry.published_at
-            )
+            yield self.summary_item(entry.url, entry.title, entry.text, entry.published_at, source=source)
+            requests.append(self.follow(entry.url, "page", parent, item_url=entry.url, item_title=entry.title,
+                                        item_published=entry.published_at, src=source))
+        yield from self.emit(requests)
+
+
+class FeedSpider(FeedParsing):
+    name = "feed"
+    item_source = "feed"
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        _ = self.known
+        yield self.entry(self.spec.target, "feed")
+        for request in self.resumed_requests():
+            yield request

@@ -1,4 +1,10 @@
-"""News listing page: rows become web items, their pages are fetched, next pages followed."""
+"""News listing page: rows become web items, their pages are fetched, next pages (``?page=N``) followed.
+
+Readers (crawler.pages.listing): the source's CSS selectors from config,
+AppRegistry JSON (``news[]``, ``pages[]`` … lists rendered only in the browser),
+Sitevision ``sv-channel`` items, EPiServer teasers, ``<article>`` teasers, and
+a generic fallback (links under ``follow`` with a date near them).
+"""
 
 from __future__ import annotations
 
@@ -11,44 +17,69 @@ from scrapy.http import Response
 from crawler.pages.listing import parse_listing
 from crawler.pages.types import PageError
 from crawler.spiders.web import WebSourceSpider, response_headers
-from parity.urls import canonical_url
 
 
-class ListingSpider(WebSourceSpider):
+class ListingParsing(WebSourceSpider):
+    """``parse_list``: shared by the listing spider and the site spider."""
+
+    def list_options(self, meta: dict[str, Any]) -> tuple[str | None, dict[str, str] | None, int]:
+        options = self.spec.options
+        if self.spec.kind == "site":  # a list found by a site source: what discovery said about it
+            return meta.get("follow"), meta.get("selectors"), 20
+        return (getattr(options, "follow", None), getattr(options, "selectors", None),
+                int(getattr(options, "max_pages", 20) or 20))
+
+    def parse_list(self, response: Response) -> Iterator[Any]:
+        yield from self.container(response, lambda: self._list(response))
+
+    def _list(self, response: Response) -> Iterator[Any]:
+        follow, selectors, max_pages = self.list_options(response.meta)
+        try:
+            listing = parse_listing(response.url, response_headers(response), response.body,
+                                    follow=follow, selectors=selectors)
+        except PageError as exc:
+            self.parse_error(response, exc.reason)
+            return
+        if not listing.entries and response.meta.get("candidate"):
+            self.parse_error(response, "no list entries found")
+            return
+        self.ok(response)
+        self.tracker.notes.setdefault("strategies", {})[response.url] = listing.strategy  # type: ignore[index]
+        if selectors and listing.strategy != "selectors":
+            self.tracker.notes["selectors_unmatched"] = True
+        source = str(response.meta.get("src") or "listing")
+        carry = {k: response.meta[k] for k in ("src", "follow", "selectors") if response.meta.get(k) is not None}
+        parent = response.meta.get("ledger_url") or response.url
+        requests = []
+        for entry in listing.entries:
+            yield self.summary_item(entry.url, entry.title, entry.summary, entry.published_at, source=source)
+            requests.append(self.follow(entry.url, "page", parent, item_url=entry.url, item_title=entry.title,
+                                        item_published=entry.published_at, src=source))
+        for next_url in listing.next_pages:
+            if self.list_pages >= max_pages:
+                self.tracker.notes["list_page_budget_reached"] = True
+                break
+            request = self.follow(next_url, "list", parent, budget=False, cb="list", **carry)
+            if request is not None:
+                self.list_pages += 1
+                requests.append(request)
+        yield from self.emit(requests)
+
+    @property
+    def list_pages(self) -> int:
+        return int(self.__dict__.get("_list_pages", 1))
+
+    @list_pages.setter
+    def list_pages(self, value: int) -> None:
+        self.__dict__["_list_pages"] = value
+
+
+class ListingSpider(ListingParsing):
     name = "listing"
     item_source = "listing"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.list_pages_seen: set[str] = set()
-
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        self.list_pages_seen.add(canonical_url(self.spec.target) or self.spec.target)
-        yield self.request(self.spec.target, self.parse_list, primary=True)
-
-    def parse_list(self, response: Response) -> Iterator[Any]:
-        yield from self.iter_safely(response, lambda: self._list(response))
-
-    def _list(self, response: Response) -> Iterator[Any]:
-        options = self.spec.options
-        try:
-            listing = parse_listing(
-                response.url, response_headers(response), response.body,
-                follow=getattr(options, "follow", None), selectors=getattr(options, "selectors", None),
-            )
-        except PageError as exc:
-            self.parse_error(response, str(exc))
-            return
-        self.ok(response)
-        for entry in listing.entries:
-            yield self.summary_item(entry.url, entry.title, entry.summary, entry.published_at)
-            yield from self.follow_page(
-                entry.url, item_url=entry.url, item_title=entry.title, item_published=entry.published_at
-            )
-        max_pages = getattr(options, "max_pages", 20)
-        for next_url in listing.next_pages:
-            key = canonical_url(next_url) or next_url
-            if key in self.list_pages_seen or len(self.list_pages_seen) >= max_pages or not self.same_site(next_url):
-                continue
-            self.list_pages_seen.add(key)
-            yield self.request(next_url, self.parse_list, primary=True)
+        _ = self.known
+        yield self.entry(self.spec.target, "list")
+        for request in self.resumed_requests():
+            yield request

@@ -1,13 +1,27 @@
 """Mastodon account timeline, no token: lookup, then statuses paged by the Link header.
 
-Paging follows ``rel="next"`` (which the server only sends after a full page)
-and stops once a page reaches past the audit window. Ids are opaque strings and
-are never converted to numbers.
+Access paths, in order, recorded as ``access`` in the source's detail and in
+sources.jsonl:
+
+* ``api`` — ``/api/v1/accounts/lookup?acct=user@domain`` on the instance, then
+  ``/api/v1/accounts/:id/statuses?limit=40`` following ``rel="next"`` (which
+  the server only sends after a full page). Replies and boosts are classified
+  locally; ``exclude_replies``/``exclude_reblogs`` are not relied on.
+* ``webfinger+api`` — the lookup answered 404 (the account's domain is not
+  where its instance runs, or the instance never saw the acct): WebFinger on
+  the account's domain names the real instance, whose API is then used.
+* ``rss`` — the instance answers 401 to anonymous API calls (locked-down or
+  limited-federation mode): ``https://instance/@user.rss`` instead. The feed
+  has no pagination, boosts or replies, so nothing is ever marked deleted from it.
+
+Paging stops at the horizon (see ``crawler.spiders.social``). Ids are opaque
+strings and are never converted to numbers. Rate limits (``X-RateLimit-*``
+with an ISO reset, 429 without ``Retry-After``) are honoured by the
+RateLimitMiddleware; a 429 is retried after the reset.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -15,49 +29,125 @@ from urllib.parse import quote, urlsplit
 import scrapy
 from scrapy.http import Response
 
-from crawler.pages.mastodon import instance_base, next_link, split_account, status_to_post
-from crawler.spiders.base import SourceSpider
-from parity.records import parse_time
+from crawler.pages.mastodon import (
+    instance_base,
+    next_link,
+    rss_to_posts,
+    split_account,
+    status_to_post,
+    webfinger_target,
+)
+from crawler.spiders.social import SocialSpider
 
 PAGE_LIMIT = 40
+RSS_LIMIT = 200
+#: Statuses the lookup and timeline may answer that we handle ourselves instead of as errors.
+HANDLED = [401, 403, 404, 410]
 
 
-class MastodonSpider(SourceSpider):
+class MastodonSpider(SocialSpider):
     name = "mastodon"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.account = self.spec.options.account
+        self.user, self.domain = split_account(self.account)
         self.base = instance_base(self.account, self.spec.options.api)
         self.allowed_hosts = {urlsplit(self.base).hostname or ""}
-        self.tracker.url = f"{self.base}/@{split_account(self.account)[0]}"
+        self.tracker.url = f"{self.base}/@{self.user}"
+        self.via_webfinger = False
+
+    def lookup_request(self, base: str, acct: str) -> scrapy.Request:
+        return self.api_request(f"{base}/api/v1/accounts/lookup?acct={quote(acct, safe='@')}", self.parse_lookup,
+                                meta={"handle_httpstatus_list": HANDLED, "base": base})
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        user, _ = split_account(self.account)
-        yield self.request(f"{self.base}/api/v1/accounts/lookup?acct={quote(user)}", self.parse_lookup, primary=True)
+        self.load_state()
+        yield self.lookup_request(self.base, f"{self.user}@{self.domain}")
 
     def parse_lookup(self, response: Response) -> Iterator[Any]:
-        self.ok(response)
-        try:
-            account = json.loads(response.text)
-            account_id = str(account["id"])
-        except (ValueError, KeyError, TypeError) as exc:
-            self.parse_error(response, f"account lookup: {exc}")
+        base = response.meta.get("base", self.base)
+        if response.status in (401, 403):
+            yield from self.fall_back_to_rss(response, base)
             return
-        self.tracker.notes["access"] = "api"
-        yield self.request(
-            f"{self.base}/api/v1/accounts/{account_id}/statuses?limit={PAGE_LIMIT}",
-            self.parse_statuses, primary=True,
+        if response.status == 404 and not self.via_webfinger:
+            self.tracker.notes["lookup"] = "404"
+            self.via_webfinger = True
+            domain_base = self.base if self.spec.options.api else f"https://{self.domain}"
+            yield self.api_request(
+                f"{domain_base}/.well-known/webfinger?resource={quote(f'acct:{self.user}@{self.domain}', safe=':@')}",
+                self.parse_webfinger, meta={"handle_httpstatus_list": [404, 410]},
+                headers={"Accept": "application/jrd+json, application/json"},
+            )
+            return
+        if response.status != 200:
+            self.http_failure(response, "(account lookup)")
+            return
+        self.ok(response)
+        account = self.json_body(response, "account lookup")
+        if not isinstance(account, dict) or not account.get("id"):
+            self.parse_error(response, "account lookup: no account id in the answer")
+            return
+        self.tracker.notes["access"] = "webfinger+api" if self.via_webfinger else "api"
+        self.base = base
+        yield self.api_request(
+            f"{base}/api/v1/accounts/{quote(str(account['id']), safe='')}/statuses?limit={PAGE_LIMIT}",
+            self.parse_statuses, meta={"handle_httpstatus_list": [401, 403], "base": base},
         )
 
-    def parse_statuses(self, response: Response) -> Iterator[Any]:
+    def parse_webfinger(self, response: Response) -> Iterator[Any]:
+        if response.status != 200:
+            self.http_failure(response, "(account not found by lookup or WebFinger)")
+            return
+        self.ok(response)
+        jrd = self.json_body(response, "WebFinger")
+        target = webfinger_target(jrd) if isinstance(jrd, dict) else None
+        if target is None:
+            self.parse_error(response, "WebFinger answer names no instance for the account")
+            return
+        base, acct = target
+        if self.spec.options.api and urlsplit(base).netloc == urlsplit(self.base).netloc:
+            base = self.base
+        self.allowed_hosts.add(urlsplit(base).hostname or "")
+        self.tracker.notes["instance"] = base
+        yield self.lookup_request(base, acct)
+
+    def fall_back_to_rss(self, response: Response, base: str) -> Iterator[Any]:
+        self.tracker.notes["api_refused"] = f"http_{response.status}"
+        self.tracker.notes["access"] = "webfinger+rss" if self.via_webfinger else "rss"
+        self.supports_deletions = False
+        yield self.api_request(f"{base}/@{quote(self.user)}.rss?limit={RSS_LIMIT}", self.parse_rss,
+                               headers={"Accept": "application/rss+xml, application/xml;q=0.9"})
+
+    def parse_rss(self, response: Response) -> Iterator[Any]:
         self.ok(response)
         try:
-            statuses = json.loads(response.text)
-            if not isinstance(statuses, list):
-                raise ValueError("expected a JSON array of statuses")
+            posts = rss_to_posts(response.url, response.body, self.spec.org, self.account)
         except ValueError as exc:
             self.parse_error(response, str(exc))
+            return
+        for post in posts:
+            kept = self.keep(post)
+            if kept is not None:
+                yield kept
+        dated = [p.published_at for p in posts if p.published_at is not None]
+        if len(posts) >= RSS_LIMIT and dated and min(dated) >= self.window_start:
+            # The feed is capped and does not reach back to the window start.
+            self.tracker.failure(response.url, "rss_truncated", True)
+        self.walk_complete = True
+
+    def parse_statuses(self, response: Response) -> Iterator[Any]:
+        if response.status in (401, 403):
+            yield from self.fall_back_to_rss(response, response.meta.get("base", self.base))
+            return
+        self.ok(response)
+        statuses = self.json_body(response, "statuses")
+        if statuses is None:
+            return
+        if not isinstance(statuses, list):
+            self.parse_error(response, "expected a JSON array of statuses")
+            return
+        if not self.count_page(response):
             return
         oldest = None
         for status in statuses:
@@ -68,12 +158,12 @@ class MastodonSpider(SourceSpider):
                 continue
             if post.published_at is not None:
                 oldest = post.published_at if oldest is None else min(oldest, post.published_at)
-            if post.published_at is None or post.published_at >= self.window_start:
-                yield post
+            kept = self.keep(post, cursor_id=str(status.get("id")))
+            if kept is not None:
+                yield kept
         following = next_link(response.headers.get("Link", b"").decode("latin-1"))
-        if following and (oldest is None or oldest >= self.window_start):
-            yield self.request(following, self.parse_statuses, primary=True)
-
-
-def _created(status: dict[str, Any]) -> Any:
-    return parse_time(status.get("created_at"))
+        if following and not self.past_horizon(oldest):
+            yield self.api_request(following, self.parse_statuses,
+                                   meta={"handle_httpstatus_list": [401, 403], "base": response.meta.get("base")})
+        else:
+            self.walk_complete = True

@@ -2,50 +2,126 @@
 
 Notices keep their posting period (``from_date``/``to_date``): a meeting notice
 taken down after three weeks was still published in writing while it hung.
+Readers (crawler.pages.notice_board): Sitevision AppRegistry boards,
+Netpublicator (the embedded board is followed), MeetingsPlus rows and Ciceron
+JSON-RPC answers. A board that announces more notices than it rendered
+(``announced_total``) has its pages followed; if they cannot be found the
+source is ``partial``, so a missing notice is never concluded from a board read
+in part.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
+from bs4 import BeautifulSoup
 from scrapy.http import Response
 
-from crawler.pages.notice_board import parse_notice_board
+from crawler.ledger import Fetched, Outcome, Planned
+from crawler.pages.decode import decode_html
+from crawler.pages.linkutil import base_url
+from crawler.pages.listing import next_pages
+from crawler.pages.notice_board import announced_total, embedded_board_url, parse_notice_board
 from crawler.pages.types import PageError
-from crawler.spiders.web import WebSourceSpider, response_headers
+from crawler.spiders.web import WebSourceSpider, _jsonable, response_headers
 from parity.records import format_time
 
 
-class NoticeBoardSpider(WebSourceSpider):
+class NoticeBoardParsing(WebSourceSpider):
+    """``parse_board``: shared by the notice-board spider and the site spider."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.board_total: dict[str, int] = {}
+        self.board_seen: dict[str, set[str]] = {}
+        self.board_truncated: set[str] = set()
+
+    def parse_board(self, response: Response) -> Iterator[Any]:
+        root = str(response.meta.get("board") or response.meta.get("ledger_url") or response.url)
+        if response.status == 304:
+            row = self.known.get(response.meta.get("ledger_url", ""))
+            if row is not None and row.context.get("truncated"):
+                self.board_truncated.add(root)
+        yield from self.container(response, lambda: self._board(response, root))
+
+    def _board(self, response: Response, root: str) -> Iterator[Any]:
+        headers = response_headers(response)
+        try:
+            notices = parse_notice_board(response.url, headers, response.body)
+        except PageError as exc:
+            embed = embedded_board_url(response.url, headers, response.body)
+            if embed and embed != response.url:
+                self.ok(response)
+                host = urlsplit(embed).hostname
+                if host:
+                    self.allowed_hosts.add(host)
+                yield from self.emit([self.follow(embed, "list", response.meta.get("ledger_url"), budget=False,
+                                                  cb="board", board=root, src=response.meta.get("src"))])
+                return
+            self.parse_error(response, exc.reason)
+            return
+        self.ok(response)
+        source = str(response.meta.get("src") or "notice_board")
+        parent = response.meta.get("ledger_url") or response.url
+        seen = self.board_seen.setdefault(root, set())
+        total = announced_total(headers, response.body)
+        if total is not None:
+            self.board_total[root] = max(total, self.board_total.get(root, 0))
+        requests = []
+        records = []
+        for notice in notices:
+            identity = notice.key or notice.url or f"{notice.title}|{notice.published_at}"
+            seen.add(str(identity))
+            extra = {
+                "from_date": format_time(notice.from_date) if notice.from_date else None,
+                "to_date": format_time(notice.to_date) if notice.to_date else None,
+                "organization": notice.organization,
+            }
+            if notice.url:
+                yield self.summary_item(notice.url, notice.title, notice.text, notice.published_at,
+                                        source=source, **extra)
+                requests.append(self.follow(notice.url, "page", parent, item_url=notice.url,
+                                            item_title=notice.title, item_published=notice.published_at,
+                                            item_extra=extra, src=source))
+            else:
+                # A notice without a page of its own: the board's entry is the only record of it.
+                key = f"{root}#{identity}"
+                record = self.summary_item(root, notice.title, notice.text, notice.published_at, key=key,
+                                           source=source, **extra)
+                self._planned.append(Planned(key, "notice", parent, _jsonable({"title": notice.title})))
+                records.append(Fetched(record, self.spec.key, key, self.run_id, Outcome(http_status=response.status)))
+        expected = self.board_total.get(root)
+        if expected is not None and len(seen) < expected:
+            soup = BeautifulSoup(decode_html(headers, response.body), "lxml")
+            for next_url in next_pages(soup, base_url(soup, response.url), response.url):
+                requests.append(self.follow(next_url, "list", parent, budget=False, cb="board", board=root,
+                                            src=response.meta.get("src")))
+        self.flush_plan()
+        yield from records
+        yield from self.emit(requests)
+
+    def finalize(self) -> None:
+        super().finalize()
+        for root, total in self.board_total.items():
+            read = len(self.board_seen.get(root, ()))
+            if read < total:
+                self.board_truncated.add(root)
+                self.tracker.notes.setdefault("board_counts", {})[root] = {"read": read, "announced": total}  # type: ignore[index]
+            self.ledger.annotate(self.spec.key, root, {"truncated": read < total})
+        for root in sorted(self.board_truncated):
+            self.tracker.failure(root, "board_truncated (the board announces more notices than could be read)",
+                                 primary=True)
+
+
+class NoticeBoardSpider(NoticeBoardParsing):
     name = "notice_board"
     item_source = "notice_board"
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield self.request(self.spec.target, self.parse_board, primary=True)
-
-    def parse_board(self, response: Response) -> Iterator[Any]:
-        yield from self.iter_safely(response, lambda: self._board(response))
-
-    def _board(self, response: Response) -> Iterator[Any]:
-        try:
-            notices = parse_notice_board(response.url, response_headers(response), response.body)
-        except PageError as exc:
-            self.parse_error(response, str(exc))
-            return
-        self.ok(response)
-        for notice in notices:
-            url = notice.url or response.url
-            extra = {
-                "from_date": format_time(notice.from_date) if notice.from_date else None,
-                "to_date": format_time(notice.to_date) if notice.to_date else None,
-                "organization": getattr(notice, "organization", None),
-            }
-            key = None if notice.url else f"{response.url}#{notice.key or f'{notice.title}|{notice.published_at}'}"
-            yield self.summary_item(url, notice.title, notice.text, notice.published_at, key=key, **extra)
-            if notice.url:
-                yield from self.follow_page(
-                    notice.url, item_url=notice.url, item_title=notice.title,
-                    item_published=notice.published_at, item_extra=extra,
-                )
+        _ = self.known
+        yield self.entry(self.spec.target, "board")
+        for request in self.resumed_requests():
+            yield request

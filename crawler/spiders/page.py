@@ -14,5 +14,7 @@ class PageSpider(WebSourceSpider):
     item_source = "page"
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        self.seen_urls.add(self.spec.target)
-        yield self.request(self.spec.target, self.parse_article, primary=True)
+        _ = self.known
+        yield self.entry(self.spec.target, "article")
+        for request in self.resumed_requests():
+            yield request

@@ -1,37 +1,90 @@
-"""A start URL only (source type ``site``): feeds linked from its ``<head>`` are read.
+"""A start URL only (source type ``site``): its feeds, sitemaps, news lists and notice board are crawled.
 
-Discovery in depth (sitemaps from robots.txt, listing pages, the notice board)
-lives in ``parity discover``; at crawl time the site's own feed links are the
-cheapest reliable signal.
+At run time the spider does what ``parity discover`` does (crawler.discover):
+feeds from the start page's ``<link rel=alternate>``, sitemaps from robots.txt
+(else ``/sitemap.xml``, kept to news-like sections), list pages and the notice
+board linked from the start page. Feeds and sitemaps the site declares are
+primary (a robots-blocked or failing one makes the source incomplete);
+guessed lists, boards and ``/sitemap.xml`` are candidates whose failure is only
+noted. Items keep the kind of sub-source that found them (``feed``,
+``sitemap``, ``listing``, ``notice_board``).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
+from twisted.python.failure import Failure
 
-from crawler.pages.article import extract_article
-from crawler.spiders.feed import FeedSpider
-from crawler.spiders.web import response_headers
+from crawler.discover import home_findings, sitemap_probes
+from crawler.pages.sitemap import sitemaps_from_robots
+from crawler.spiders.feed import FeedParsing
+from crawler.spiders.listing import ListingParsing
+from crawler.spiders.notice_board import NoticeBoardParsing
+from crawler.spiders.sitemap import NEWS_PATH, SitemapParsing
+from crawler.spiders.web import CALLBACKS, response_headers
+
+CALLBACKS.setdefault("home", "parse_home")
+CALLBACKS.setdefault("robots", "parse_robots")
 
 
-class SiteSpider(FeedSpider):
+class SiteSpider(FeedParsing, SitemapParsing, ListingParsing, NoticeBoardParsing):
     name = "site"
+    item_source = "page"
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield self.request(self.spec.target, self.parse_home, primary=True)
+        _ = self.known
+        root = f"{urlsplit(self.spec.target).scheme}://{urlsplit(self.spec.target).netloc}"
+        yield self.entry(self.spec.target, "home")
+        robots = self.entry(root + "/robots.txt", "robots", candidate=True)
+        yield robots.replace(errback=self.robots_failed)
+        for request in self.resumed_requests():
+            yield request
 
+    # -- the start page: feeds, lists, board ----------------------------------------------
     def parse_home(self, response: Response) -> Iterator[Any]:
-        yield from self.iter_safely(response, lambda: self._home(response))
+        yield from self.container(response, lambda: self._home(response))
 
     def _home(self, response: Response) -> Iterator[Any]:
+        home = home_findings(response.url, response_headers(response), response.body)
         self.ok(response)
-        article = extract_article(response.url, response_headers(response), response.body)
-        self.tracker.notes["feeds"] = list(article.feed_urls or [])
-        if not article.feed_urls:
-            self.parse_error(response, "no feed linked from the start page")
-        for feed_url in article.feed_urls or []:
-            yield self.request(feed_url, self.parse_feed, primary=True)
+        self.tracker.notes.update({"cms": home.cms, "feeds": home.feeds, "lists": home.lists, "boards": home.boards})
+        parent = response.meta.get("ledger_url")
+        requests = [self.follow(url, "entry", parent, budget=False, cb="feed", src="feed", primary=True)
+                    for url in home.feeds]
+        requests += [self.follow(url, "entry", parent, budget=False, cb="list", src="listing", candidate=True)
+                     for url in home.lists]
+        for url in home.boards:
+            host = urlsplit(url).hostname
+            if host and "netpublicator" in host:
+                self.allowed_hosts.add(host)
+            requests.append(self.follow(url, "entry", parent, budget=False, cb="board", src="notice_board",
+                                        candidate=True))
+        yield from self.emit(requests)
+
+    # -- robots.txt: declared sitemaps -------------------------------------------------------
+    def parse_robots(self, response: Response) -> Iterator[Any]:
+        yield from self.container(response, lambda: self._robots(response))
+
+    def _robots(self, response: Response) -> Iterator[Any]:
+        declared = sitemaps_from_robots(response.body, response.url)
+        self.tracker.notes["sitemaps"] = declared
+        parent = response.meta.get("ledger_url")
+        if declared:
+            yield from self.emit(self.follow(url, "entry", parent, budget=False, cb="sitemap", src="sitemap",
+                                             include=[NEWS_PATH.pattern], primary=True) for url in declared)
+        else:
+            yield from self.emit(self._probe(parent))
+
+    def robots_failed(self, failure: Failure) -> Iterator[Any]:
+        self.on_error(failure)
+        yield from self.emit(self._probe(failure.request.meta.get("ledger_url")))  # type: ignore[attr-defined]
+
+    def _probe(self, parent: str | None) -> list[Any]:
+        return [self.follow(url, "entry", parent, budget=False, cb="sitemap", src="sitemap",
+                            include=[NEWS_PATH.pattern], candidate=True)
+                for url in sitemap_probes(self.spec.target)[:1]]

@@ -1,7 +1,10 @@
-"""Sitemap or sitemap index (plain or gzip): pages listed are fetched and extracted.
+"""Sitemap or sitemap index (plain or gzip, news sitemaps too): listed pages are fetched and extracted.
 
 ``include``/``exclude`` path patterns from the config keep a site-wide sitemap
-to its news-like pages; the page budget caps the rest.
+to its news-like pages; the page budget caps the rest. A page whose
+``<lastmod>`` equals the one recorded when we last fetched it is not requested
+at all (its stored item is touched), and a sitemap answering 304 means every
+page it lists is unchanged: an unchanged site costs robots.txt and the sitemaps.
 """
 
 from __future__ import annotations
@@ -17,50 +20,97 @@ from scrapy.http import Response
 from crawler.pages.sitemap import parse_sitemap
 from crawler.pages.types import PageError
 from crawler.spiders.web import WebSourceSpider, response_headers
+from parity.records import format_time
+
+#: Paths of news-like pages on Swedish public sites: what a ``site`` source keeps from a whole-site sitemap.
+NEWS_PATH = re.compile(
+    r"/(nyheter|nyhetsarkiv|aktuellt|press|pressmeddelanden|pressrum|driftinformation|driftstorningar|"
+    r"storningar|störningar|anslagstavla|anslagstavlan|kungorelser|kungörelser|news|meddelanden)(/|\.|$)",
+    re.IGNORECASE,
+)
 
 
-class SitemapSpider(WebSourceSpider):
-    name = "sitemap"
-    item_source = "sitemap"
+class SitemapParsing(WebSourceSpider):
+    """``parse_sitemap``: shared by the sitemap spider and the site spider."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        options = self.spec.options
-        self.include = [re.compile(p) for p in getattr(options, "include", []) or []]
-        self.exclude = [re.compile(p) for p in getattr(options, "exclude", []) or []]
-        self.sitemaps_seen: set[str] = set()
+    def sitemap_filters(self, meta: dict[str, Any]) -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
+        include = meta.get("include")
+        exclude = meta.get("exclude")
+        if include is None and exclude is None:
+            options = self.spec.options
+            include = getattr(options, "include", None) or []
+            exclude = getattr(options, "exclude", None) or []
+        cache = self.__dict__.setdefault("_pattern_cache", {})
+        key = (tuple(include or ()), tuple(exclude or ()))
+        if key not in cache:
+            cache[key] = ([re.compile(p) for p in include or []], [re.compile(p) for p in exclude or []])
+        return cache[key]
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield self.request(self.spec.target, self.parse_sitemap, primary=True)
-
-    def wanted(self, url: str) -> bool:
+    def wanted(self, url: str, meta: dict[str, Any] | None = None) -> bool:
+        include, exclude = self.sitemap_filters(meta or {})
         path = urlsplit(url).path
-        if self.include and not any(p.search(path) for p in self.include):
+        if include and not any(p.search(path) for p in include):
             return False
-        return not any(p.search(path) for p in self.exclude)
+        return not any(p.search(path) for p in exclude)
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
-        yield from self.iter_safely(response, lambda: self._sitemap(response))
+        yield from self.container(response, lambda: self._sitemap(response))
 
     def _sitemap(self, response: Response) -> Iterator[Any]:
         try:
             sitemap = parse_sitemap(response.url, response_headers(response), response.body)
         except PageError as exc:
-            self.parse_error(response, str(exc))
+            self.parse_error(response, exc.reason)
             return
         self.ok(response)
-        self.sitemaps_seen.add(response.url)
+        parent = response.meta.get("ledger_url") or response.url
+        carry = {k: response.meta[k] for k in ("src", "include", "exclude") if response.meta.get(k) is not None}
         if sitemap.is_index:
-            for entry in sitemap.entries:
-                if entry.loc not in self.sitemaps_seen and self.same_site(entry.loc):
-                    self.sitemaps_seen.add(entry.loc)
-                    yield self.request(entry.loc, self.parse_sitemap, primary=True)
-            return
-        for entry in sitemap.entries:
-            if not self.wanted(entry.loc):
-                continue
-            yield from self.follow_page(
-                entry.loc, item_url=entry.loc,
-                item_title=entry.news_title,
-                item_published=entry.news_publication_date,
+            yield from self.emit(
+                self.follow(entry.loc, "sitemap", parent, budget=False, cb="sitemap", **carry)
+                for entry in sitemap.entries
             )
+            return
+        source = str(carry.get("src") or "sitemap")
+        requests = []
+        unchanged: list[str] = []
+        listed = 0
+        for entry in sitemap.entries:
+            if not self.wanted(entry.loc, response.meta):
+                continue
+            listed += 1
+            lastmod = format_time(entry.lastmod) if entry.lastmod else None
+            if lastmod and self._unchanged_since(entry.loc, lastmod, parent):
+                unchanged.append(entry.loc)
+                continue
+            requests.append(self.follow(
+                entry.loc, "page", parent, item_url=entry.loc, item_title=entry.news_title,
+                item_published=entry.news_publication_date, sitemap_lastmod=lastmod, src=source,
+            ))
+        self.tracker.notes["listed"] = int(self.tracker.notes.get("listed", 0)) + listed
+        if unchanged:
+            self.tracker.items += self.ledger.touch_many(self.spec.key, self.run_id, unchanged)
+            self.tracker.notes["unchanged"] = int(self.tracker.notes.get("unchanged", 0)) + len(unchanged)
+        yield from self.emit(requests)
+
+    def _unchanged_since(self, url: str, lastmod: str, parent: str) -> bool:
+        """Fetched successfully before with this very lastmod, and its item is still there."""
+        row = self.known.get(url)
+        if row is None or not row.item_id or row.removed or row.sitemap_lastmod != lastmod:
+            return False
+        key = self.canon(url)
+        if key in self.seen_urls:
+            return False
+        self.seen_urls.add(key)
+        return True
+
+
+class SitemapSpider(SitemapParsing):
+    name = "sitemap"
+    item_source = "sitemap"
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        _ = self.known
+        yield self.entry(self.spec.target, "sitemap")
+        for request in self.resumed_requests():
+            yield request

@@ -258,6 +258,12 @@ def _plain_error(request: Request, status: int) -> Response:
     return Response.make(status, f"{status}\n", "text/plain; charset=utf-8")
 
 
+class _ListeningServer(ThreadingHTTPServer):
+    """A listen backlog for a crawler's bursts (the stdlib default of 5 stalls new connections)."""
+
+    request_queue_size = 128
+
+
 class DemoServer:
     """One app on its own 127.0.0.1 port, served by daemon threads."""
 
@@ -277,7 +283,7 @@ class DemoServer:
         self.access_log = access_log if access_log is not None else AccessLog()
         self.faults = faults if faults is not None else FaultInjector()
         self.gzip_enabled = gzip_enabled
-        self._httpd = ThreadingHTTPServer((host, port), self._handler_class())
+        self._httpd = _ListeningServer((host, port), self._handler_class())
         self._httpd.daemon_threads = True
         self._httpd.block_on_close = False
         self._thread: threading.Thread | None = None

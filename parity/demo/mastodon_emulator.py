@@ -427,3 +427,37 @@ class MastodonEmulator:
 
 def _cache_headers(seconds: int) -> dict[str, str]:
     return {"Cache-Control": f"max-age={seconds}, public", "Vary": "Origin"}
+
+
+class WebfingerDomain:
+    """An account domain that is not where its Mastodon runs (``LOCAL_DOMAIN`` ≠ ``WEB_DOMAIN``).
+
+    ``kommun.se`` hosts only ``/.well-known/webfinger`` (as a redirect would
+    deliver it), pointing at the instance at ``instance_base``; every other path,
+    the Mastodon API included, is the organisation's own web site's 404.
+    """
+
+    def __init__(self, instance_base: str, local_domain: str, usernames: Iterable[str]) -> None:
+        self.instance_base = instance_base.rstrip("/")
+        self.local_domain = local_domain
+        self.usernames = {u.lower() for u in usernames}
+
+    def handle(self, request: Request) -> Response:
+        if request.path != "/.well-known/webfinger":
+            return Response.html("<!DOCTYPE html><html><body><h1>Sidan finns inte</h1></body></html>", status=404)
+        match = re.fullmatch(r"(?:acct:)?@?([A-Za-z0-9_]+)@([^@/]+)", request.arg("resource") or "")
+        if not match or match.group(1).lower() not in self.usernames:
+            return Response(status=404, headers=_cache_headers(180))
+        user = match.group(1).lower()
+        data = {
+            "subject": f"acct:{user}@{self.local_domain}",
+            "aliases": [f"{self.instance_base}/users/{user}", f"{self.instance_base}/@{user}"],
+            "links": [
+                {"rel": "http://webfinger.net/rel/profile-page", "type": "text/html",
+                 "href": f"{self.instance_base}/@{user}"},
+                {"rel": "self", "type": "application/activity+json", "href": f"{self.instance_base}/users/{user}"},
+            ],
+        }
+        response = Response.json(data)
+        response.headers["Content-Type"] = "application/jrd+json; charset=utf-8"
+        return response

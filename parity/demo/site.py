@@ -6,11 +6,20 @@ in AppRegistry JSON) with its notices under ``/anslagstavla/``, a politics page
 with PDFs under ``/download/18.…/<ms>/<file>``, the portlet RSS feed (newest items
 only), ``/sitemap.xml`` and ``/robots.txt``. Pages are served with ETag and
 Last-Modified so conditional GETs get 304s.
+
+Extra routes for crawler tests (not linked from the pages): ``/sitemapindex.xml``
+(an index of ``/sitemap1.xml.gz``, gzipped, and ``/sitemap-news.xml``, a Google
+News sitemap) and ``/nyhetsarkiv`` (the news list rendered only as AppRegistry
+JSON ``news[]``, ``?page=N``). ``board_page_size`` splits the notice board into
+``?page=N`` pages (with or without pagination links), and ``remove_page`` /
+``edit_page`` change the site between two crawls.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import gzip
 import hashlib
 import re
 import uuid
@@ -23,7 +32,16 @@ import jinja2
 
 from parity.demo.httpserver import Request, Response
 from parity.demo.pdf import make_pdf
-from parity.demo.site_feeds import notice_board_state, robots_txt, rss_xml, script_json, sitemap_xml
+from parity.demo.site_feeds import (
+    news_archive_state,
+    news_sitemap_xml,
+    notice_board_state,
+    robots_txt,
+    rss_xml,
+    script_json,
+    sitemap_index_xml,
+    sitemap_xml,
+)
 from parity.demo.site_model import Document, Page, node_id
 from parity.demo.timefmt import as_utc, http_date, iso_local, local_date, long_date
 
@@ -68,13 +86,13 @@ class SjobackaSite:
         page_size: int = 10,
         robots_block_feed: bool = False,
         site_name: str = SITE_NAME,
+        board_page_size: int | None = None,
+        board_pagination_links: bool = True,
     ) -> None:
         self.pages = list(pages)
-        self.by_path = {p.path: p for p in self.pages}
-        self.documents: dict[str, Document] = {}
-        for page in self.pages:
-            for doc in page.documents:
-                self.documents[doc.node] = doc
+        self._index()
+        self.board_page_size = board_page_size
+        self.board_pagination_links = board_pagination_links
         self.feed_size = feed_size
         self.page_size = page_size
         self.robots_block_feed = robots_block_feed
@@ -88,6 +106,31 @@ class SjobackaSite:
             keep_trailing_newline=True,
         )
         self._pdf_cache: dict[str, bytes] = {}
+
+    def _index(self) -> None:
+        self.by_path = {p.path: p for p in self.pages}
+        self.documents: dict[str, Document] = {}
+        for page in self.pages:
+            for doc in page.documents:
+                self.documents[doc.node] = doc
+
+    # --- changing the site between crawls ------------------------------------------------
+
+    def remove_page(self, path: str) -> Page:
+        """Take a page down: it answers 404 and leaves every list, feed and sitemap."""
+        page = self.by_path[path]
+        self.pages = [p for p in self.pages if p.path != path]
+        self._index()
+        return page
+
+    def edit_page(self, path: str, when: dt.datetime | None = None, **changes: Any) -> Page:
+        """Edit a page in place (its ``modified`` time moves, so lastmod, ETag and Last-Modified change)."""
+        page = self.by_path[path]
+        modified = when or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        edited = dataclasses.replace(page, modified=modified, **changes)
+        self.pages = [edited if p.path == path else p for p in self.pages]
+        self._index()
+        return edited
 
     # --- public helpers ------------------------------------------------------------------
 
@@ -124,6 +167,22 @@ class SjobackaSite:
             body = sitemap_xml(base, self.pages)
             newest = max(p.last_modified for p in self.pages)
             return self._cached(Response.make(200, body, "text/xml;charset=UTF-8"), newest)
+        if path == "/sitemapindex.xml":
+            newest = max(p.last_modified for p in self.pages)
+            news = [p.last_modified for p in self.items("news")] or [newest]
+            body = sitemap_index_xml(base, [("/sitemap1.xml.gz", newest), ("/sitemap-news.xml", max(news))])
+            return self._cached(Response.make(200, body, "text/xml;charset=UTF-8"), newest)
+        if path == "/sitemap1.xml.gz":
+            data = gzip.compress(sitemap_xml(base, self.pages).encode("utf-8"), mtime=0)
+            newest = max(p.last_modified for p in self.pages)
+            return self._cached(Response.make(200, data, "application/x-gzip"), newest)
+        if path == "/sitemap-news.xml":
+            news = self.items("news")
+            body = news_sitemap_xml(base, news, self.site_name)
+            return self._cached(Response.make(200, body, "text/xml;charset=UTF-8"),
+                                max([p.last_modified for p in news] or [_EPOCH]))
+        if path == "/nyhetsarkiv":
+            return self._news_archive(request)
         if request.path == self.feed_path:
             return self._feed(request)
         if request.path.startswith("/download/"):
@@ -145,6 +204,8 @@ class SjobackaSite:
                                                  items=[self._list_item(p) for p in self.items("news")[:5]],
                                                  template_class="sv-template-startsida"))
         if page.key == "anslagstavla":
+            if self.board_page_size:
+                return self._paged_board(request, page)
             return self._html(page, self._notice_board(page, base))
         return self._html(page, self._render("sv_article.html.j2", page, base))
 
@@ -232,6 +293,58 @@ class SjobackaSite:
             board_bootstrap=str(uuid.uuid5(uuid.NAMESPACE_URL, "sjobacka/anslagstavla")),
             board_state=script_json(notice_board_state(notices)),
         )
+
+    def _page_number(self, request: Request, pages: int) -> int | None:
+        raw = request.arg("page") or "1"
+        number = int(raw) if raw.isdigit() and int(raw) >= 1 else 1
+        return number if number <= pages else None
+
+    def _paging(self, path: str, number: int, pages: int) -> dict[str, Any]:
+        def href(n: int) -> str:
+            return path if n == 1 else f"{path}?page={n}"
+
+        return {"pages": [(n, href(n)) for n in range(1, pages + 1)], "current": number,
+                "prev_href": href(number - 1) if number > 1 else None,
+                "next_href": href(number + 1) if number < pages else None}
+
+    def _paged_board(self, request: Request, page: Page) -> Response:
+        """The board split in pages of ``board_page_size``; the state announces the total."""
+        notices = self.items("notice")
+        size = self.board_page_size or 20
+        pages = max(1, -(-len(notices) // size))
+        number = self._page_number(request, pages)
+        if number is None:
+            return self.error_response(request, 404)
+        chunk = notices[(number - 1) * size : number * size]
+        state = notice_board_state(chunk)
+        state.update({"totalHits": len(notices), "hitsPerPage": size, "currentPage": number, "totalPages": pages})
+        html = self._render(
+            "sv_noticeboard.html.j2", page, request.base_url,
+            board_id=_short("portlet:anslagstavla"),
+            board_bootstrap=str(uuid.uuid5(uuid.NAMESPACE_URL, "sjobacka/anslagstavla")),
+            board_state=script_json(state), board_links=self.board_pagination_links,
+            **self._paging(page.path, number, pages),
+        )
+        newest = max([p.last_modified for p in chunk] + [page.last_modified])
+        return self._cached(Response.html(html, headers={"Content-Language": "sv"}), newest)
+
+    def _news_archive(self, request: Request) -> Response:
+        """The news list rendered in the browser only: its items exist only as AppRegistry ``news[]``."""
+        items = self.items("news")
+        pages = max(1, -(-len(items) // self.page_size))
+        number = self._page_number(request, pages)
+        if number is None:
+            return self.error_response(request, 404)
+        chunk = items[(number - 1) * self.page_size : number * self.page_size]
+        stub = Page("nyhetsarkiv", "static", "/nyhetsarkiv", "Nyhetsarkiv", "Alla nyheter från Sjöbacka kommun.",
+                    (), _EPOCH)
+        html = self._render(
+            "sv_applist.html.j2", stub, request.base_url, app_id=_short("portlet:nyhetsarkiv"),
+            app_state=script_json(news_archive_state(chunk, len(items), number, self.page_size)),
+            template_class="sv-template-arkivsida", **self._paging("/nyhetsarkiv", number, pages),
+        )
+        newest = max([p.last_modified for p in chunk] + [_EPOCH])
+        return self._cached(Response.html(html), newest)
 
     def _render(self, template: str, page: Page, base: str, **extra: Any) -> str:
         ids = {name: _short(f"{page.key}:{name}") for name in (

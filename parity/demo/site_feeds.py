@@ -59,6 +59,52 @@ def sitemap_xml(base_url: str, pages: list[Page]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def sitemap_index_xml(base_url: str, sitemaps: list[tuple[str, Any]]) -> str:
+    """A sitemap index (Kungsbacka's ``sitemapindex.xml`` → ``sitemap1.xml.gz``)."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for path, modified in sitemaps:
+        lines.append(f"<sitemap><loc>{escape(base_url + path)}</loc><lastmod>{w3c_datetime(modified)}</lastmod></sitemap>")
+    lines.append("</sitemapindex>")
+    return "\n".join(lines) + "\n"
+
+
+def news_sitemap_xml(base_url: str, pages: list[Page], site_name: str) -> str:
+    """A Google News sitemap: title and publication date per news page."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+             ' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">']
+    for page in pages:
+        lines.append(
+            f"<url><loc>{escape(base_url + page.path)}</loc><lastmod>{w3c_datetime(page.last_modified)}</lastmod>"
+            f"<news:news><news:publication><news:name>{escape(site_name)}</news:name>"
+            "<news:language>sv</news:language></news:publication>"
+            f"<news:publication_date>{w3c_datetime(page.published)}</news:publication_date>"
+            f"<news:title>{escape(page.title)}</news:title></news:news></url>"
+        )
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def news_archive_state(pages: list[Page], total: int, number: int, size: int) -> dict[str, Any]:
+    """A news-archive app's state (Kammarkollegiet's shape): ``news[]`` with title/uri/ingress/published."""
+    return {
+        "news": [
+            {
+                "title": page.title,
+                "uri": page.path,
+                "ingress": page.preamble,
+                "published": iso_local(page.published),
+                "publishedLong": int(as_utc(page.published).timestamp() * 1000),
+            }
+            for page in pages
+        ],
+        "totalHits": total,
+        "page": number,
+        "pageSize": size,
+    }
+
+
 def rss_xml(base_url: str, feed_url: str, title: str, items: list[Page]) -> str:
     """Sitevision's RSS 2.0: GMT pubDates, ``dc:date``, the preamble as description."""
     lines = [

@@ -70,6 +70,8 @@ class DemoWorld:
         feed_size: int = 15,
         faults: dict[str, list[Fault]] | None = None,
         gzip: bool = True,
+        board_page_size: int | None = None,
+        board_pagination_links: bool = True,
     ) -> None:
         self.now = now
         self.host = host
@@ -82,6 +84,8 @@ class DemoWorld:
         self.bluesky_fill_fetches = bluesky_fill_fetches
         self.feed_size = feed_size
         self.gzip = gzip
+        self.board_page_size = board_page_size
+        self.board_pagination_links = board_pagination_links
         self._initial_faults = {name: list(items) for name, items in (faults or {}).items()}
         unknown = set(self._initial_faults) - set(SERVER_NAMES)
         if unknown:
@@ -105,7 +109,8 @@ class DemoWorld:
             scenario = build_scenario(self.now, self.servers["web"].base_url)
             self.scenario = scenario
             self.site = SjobackaSite(scenario.pages, robots_block_feed=self.robots_block_feed,
-                                     feed_size=self.feed_size)
+                                     feed_size=self.feed_size, board_page_size=self.board_page_size,
+                                     board_pagination_links=self.board_pagination_links)
             self.mastodon = MastodonEmulator(
                 scenario.mastodon_accounts, scenario.mastodon_statuses, local_domain=MASTODON_DOMAIN,
                 require_auth=self.mastodon_locked, rate_limit=self.mastodon_rate[0], rate_period=self.mastodon_rate[1],

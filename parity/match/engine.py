@@ -8,9 +8,11 @@
                   attainable maximum, BM25 relative to the best, containment of the
                   post's content words in page and title, title fuzzy similarity,
                   dense cosine, date distance
-    decision      a logistic ranker picks the best candidate; a logistic abstainer,
-                  calibrated on the dev splits, turns its score and margin into the
-                  probability that the post has a counterpart at all
+    decision      a conditional-logit ranker (softmax over a post's candidates) orders
+                  them; a logistic abstainer, calibrated on the dev splits, turns the
+                  best one's score, its margins and query-performance predictors into
+                  the probability that it is the post's counterpart; a link to the
+                  organisation's own page always wins
     verdict       key facts → partial; lag → late; unmatched → social_only, or
                   unverifiable when the organisation's web side is incomplete
 
@@ -21,9 +23,11 @@ product per block of posts and features are computed on the few candidate pairs.
 from __future__ import annotations
 
 import datetime as dt
-import math
-from urllib.parse import unquote, urlsplit
+import multiprocessing
+import os
+import re
 from collections import Counter, defaultdict
+from urllib.parse import unquote
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -35,7 +39,16 @@ from parity.match import calibration as cal
 from parity.match import dense as dense_mod
 from parity.match.classify import exclusion_rule, resolve_rules
 from parity.match.facts import FACT_LABELS_EN, KIND_GROUP, Fact, extract_facts, missing_facts, page_facts
-from parity.match.index import BM25Index, Vocabulary, count_matrix, dense_topk, sparse_topk, unknown_counts
+from parity.match.index import (
+    LEXICON,
+    BM25Index,
+    count_matrix,
+    dense_topk,
+    org_vocabulary,
+    sparse_topk,
+    to_terms,
+    unknown_counts,
+)
 from parity.match.options import MatchOptions
 from parity.match.text import clean_social, detect_lang, norm_lang
 from parity.records import Post, Verdict, WebItem, parse_time, to_utc
@@ -70,11 +83,12 @@ class OrgBatch:
     features: dict[str, np.ndarray] = field(default_factory=dict)
     post_features: dict[str, np.ndarray] = field(default_factory=dict)
     dense_used: bool = False
+    rounded: dict[str, list] = field(default_factory=dict)  # evidence values, rounded once
 
 
 def _appeared(item: WebItem) -> dt.datetime | None:
     if item.published_at is not None:
-        return to_utc(item.published_at)
+        return item.published_at if item.published_at.tzinfo is dt.timezone.utc else to_utc(item.published_at)
     extra = getattr(item, "model_extra", None) or {}
     raw = extra.get("first_seen_at")
     try:
@@ -89,6 +103,18 @@ def _post_text(post: Post) -> str:
         if m.alt:
             parts.append(m.alt)
     return "\n".join(p for p in parts if p)
+
+
+_SPECIFIC_RE = re.compile(r"(?<=[^\W\d_])[ \t]+([A-ZÅÄÖÉÜ][^\W\d_]{1,}|\d[\d:.,/-]*)|(\d[\d:.,/-]*)")
+
+
+def _specifics(text: str) -> str:
+    """Names and numbers of a text: capitalised words that do not start a sentence, and
+    every number ("Storgatan", "Stadsbiblioteket", "Paladino", "12", "500")."""
+    out = []
+    for m in _SPECIFIC_RE.finditer(text):
+        out.append(m.group(1) or m.group(2))
+    return " ".join(out)
 
 
 def _hours(a: dt.datetime, b: dt.datetime) -> float:
@@ -133,15 +159,31 @@ def _url_prekey(url: str | None) -> str | None:
     """A cheap key that two URLs with equal :func:`canonical_url` always share.
 
     Host without ``www.``/port, lower-cased; path percent-decoded, lower-cased, without a
-    trailing slash or ``index.html``. ``canonical_url`` (w3lib, ~0.2 ms) is then only
-    run on the few web items whose pre-key equals one of a post link's."""
+    trailing slash or ``index.html``; query and fragment ignored. ``canonical_url``
+    (w3lib, ~0.2 ms) then only runs on the few web items whose pre-key equals a post
+    link's. Plain string operations: ~1 µs per URL."""
     if not url:
         return None
-    try:
-        parts = urlsplit(url.strip() if "://" in url else "https://" + url.strip().lstrip("/"))
-        host = (parts.hostname or "").rstrip(".")
-    except ValueError:
-        return None
+    u = url.strip()
+    low = u[:8].lower()
+    if low.startswith("https://"):
+        rest = u[8:]
+    elif low.startswith("http://"):
+        rest = u[7:]
+    elif "://" in u:
+        rest = u.split("://", 1)[1]
+    else:
+        rest = u.lstrip("/")
+    for sep in ("?", "#"):
+        if sep in rest:
+            rest = rest.split(sep, 1)[0]
+    host, _, path = rest.partition("/")
+    host = host.lower()
+    if "@" in host:
+        host = host.rsplit("@", 1)[1]
+    if ":" in host:
+        host = host.split(":", 1)[0]
+    host = host.rstrip(".")
     if not host.isascii():
         try:
             host = host.encode("idna").decode("ascii")
@@ -149,16 +191,20 @@ def _url_prekey(url: str | None) -> str | None:
             pass
     if host.startswith("www."):
         host = host[4:]
-    path = unquote(parts.path or "/").lower()
+    if "%" in path:
+        path = unquote(path)
+    path = "/" + path.lower()
     for suffix in ("/index.html", "/index.htm", "/index.php"):
         if path.endswith(suffix):
             path = path[: -len(suffix)]
-    return host + (path.rstrip("/") or "")
+    return host + path.rstrip("/")
 
 
 def _doc_urls(d: "_Doc") -> list[str]:
     urls = [d.item.url] if d.item.url else []
-    extra = getattr(d.item, "model_extra", None) or {}
+    extra = d.item.__pydantic_extra__
+    if not extra:
+        return urls
     for key in ("canonical_url", "final_url", "aliases", "urls"):
         val = extra.get(key)
         for v in val if isinstance(val, list) else [val]:
@@ -288,17 +334,20 @@ def build_batch(org: str, posts: list[Post], web: list[WebItem], opts: MatchOpti
     link_pairs, has_link, own_link_unmatched = _link_pairs(posts, docs)
 
     # ---- lexical index
-    vocab = Vocabulary()
+    LEXICON.maybe_trim()
     doc_langs = [d.lang for d in docs]
-    t_flat, t_len = vocab.encode([d.title for d in docs], doc_langs, True)
-    b_flat, b_len = vocab.encode([d.body for d in docs], doc_langs, True)
-    n_terms = len(vocab)
+    t_flat, t_len = LEXICON.encode([d.title for d in docs], doc_langs)
+    b_flat, b_len = LEXICON.encode([d.body for d in docs], doc_langs)
+    q_flat, q_lens = LEXICON.encode(post_texts, post_langs)
+    n_flat, n_lens = LEXICON.encode([_specifics(t) for t in post_texts], post_langs)
+    lookup, n_terms = org_vocabulary(t_flat, b_flat)
     index = BM25Index.build(
-        count_matrix(b_flat, b_len, n_terms), count_matrix(t_flat, t_len, n_terms),
+        count_matrix(to_terms(b_flat, lookup, known=True), b_len, n_terms),
+        count_matrix(to_terms(t_flat, lookup, known=True), t_len, n_terms),
         k1=cal.BM25_K1, b=cal.BM25_B, title_boost=cal.TITLE_BOOST,
     )
     del t_flat, b_flat
-    q_flat, q_lens = vocab.encode(post_texts, post_langs, False)
+    q_flat = to_terms(q_flat, lookup)
     n_oov = unknown_counts(q_flat, q_lens)
     q = count_matrix(q_flat, q_lens, n_terms)
     q_bin = q.copy()
@@ -307,8 +356,16 @@ def build_batch(org: str, posts: list[Post], web: list[WebItem], opts: MatchOpti
     upper = index.upper_bound(q, n_oov) if n_docs else np.zeros(n_posts)
     q_len = np.asarray(q_bin.sum(axis=1)).ravel() + n_oov
     oov_mass = n_oov * (index.idf_unseen if n_docs else 0.0)
+    # the post's names (capitalised words inside sentences) and numbers: the specifics
+    n_flat = to_terms(n_flat, lookup)
+    n_oov_spec = unknown_counts(n_flat, n_lens)
+    q_spec = count_matrix(n_flat, n_lens, n_terms)
+    q_spec.data = np.ones_like(q_spec.data)
+    q_spec_w = q_spec.multiply(index.idf[None, :]).tocsr() if n_docs else q_spec
+    spec_mass = n_oov_spec * (index.idf_unseen if n_docs else 0.0)
+    has_spec = (np.asarray(q_spec.sum(axis=1)).ravel() + n_oov_spec) > 0
 
-    post_times = [to_utc(p.published_at) if p.published_at else None for p in posts]
+    post_times = [p.published_at for p in posts]  # aware UTC (records validate times)
     pt_all = np.array([t.timestamp() if t else np.nan for t in post_times], dtype=np.float64)
     doc_times = np.array([d.appeared.timestamp() if d.appeared else np.nan for d in docs], dtype=np.float64)
     window = opts.date_window_days * 86400.0
@@ -323,21 +380,14 @@ def build_batch(org: str, posts: list[Post], web: list[WebItem], opts: MatchOpti
         for start in range(0, n_posts, _BLOCK):
             stop = min(n_posts, start + _BLOCK)
             prod = (q_ret[start:stop] @ index.weights_t).tocsr()
-            r, c, _ = sparse_topk(prod, k, doc_key)
+            inside = None
+            if dated_docs and np.isfinite(pt_all[start:stop]).any():
+                # the date-window pass: blocking on time when both sides are dated
+                rows = np.repeat(np.arange(stop - start), np.diff(prod.indptr))
+                inside = np.abs(doc_times[prod.indices] - pt_all[start:stop][rows]) <= window  # NaN → False
+            r, c, _ = sparse_topk(prod, k, doc_key, inside, cal.WINDOW_K)
             found_rows.append(r + start)
             found_cols.append(c)
-            # the date-window pass: blocking on time when both sides are dated
-            if dated_docs and np.isfinite(pt_all[start:stop]).any():
-                rows = np.repeat(np.arange(stop - start), np.diff(prod.indptr))
-                delta = doc_times[prod.indices] - pt_all[start:stop][rows]
-                inside = np.abs(delta) <= window  # NaN compares False
-                if inside.any():
-                    win = sp.csr_matrix(
-                        (prod.data[inside], (rows[inside], prod.indices[inside])), shape=prod.shape
-                    )
-                    r, c, _ = sparse_topk(win, cal.WINDOW_K, doc_key)
-                    found_rows.append(r + start)
-                    found_cols.append(c)
     if link_pairs:
         lp = np.array(link_pairs, dtype=np.int64)
         found_rows.append(lp[:, 0])
@@ -345,6 +395,8 @@ def build_batch(org: str, posts: list[Post], web: list[WebItem], opts: MatchOpti
 
     # ---- dense (optional)
     dense_sim = None
+    dense_mean = np.zeros(n_posts)
+    dense_std = np.zeros(n_posts)
     if _want_dense(opts) and n_docs:
         cache = dense_mod.get_cache(opts.embedding_cache)
         post_vec = dense_mod.embed(post_texts, "query", cache)
@@ -356,6 +408,8 @@ def build_batch(org: str, posts: list[Post], web: list[WebItem], opts: MatchOpti
         for start in range(0, n_posts, _BLOCK):
             stop = min(n_posts, start + _BLOCK)
             sims = np.maximum.reduceat(post_vec[start:stop] @ pas_vec.T, starts_p, axis=1)  # max over a doc's passages
+            dense_mean[start:stop] = sims.mean(axis=1)
+            dense_std[start:stop] = sims.std(axis=1)
             idx, _ = dense_topk(sims, kd)
             ok = has_text[start:stop]
             found_rows.append(np.repeat(np.arange(start, stop), kd)[np.repeat(ok, kd)])
@@ -389,6 +443,8 @@ def build_batch(org: str, posts: list[Post], web: list[WebItem], opts: MatchOpti
     f["cont"] = _containment(q_w, index.present, pair_post, pair_doc, oov_mass) if n_docs else zeros
     f["tcont"] = _containment(q_w, index.title_present, pair_post, pair_doc, oov_mass) if n_docs else zeros
     f["nshared"] = _pair_dot(q_bin, index.present, pair_post, pair_doc) if n_docs else zeros
+    f["scont"] = _containment(q_spec_w, index.present, pair_post, pair_doc, spec_mass) if n_docs else zeros
+    f["hasspec"] = has_spec[pair_post].astype(np.float64) if n_pairs else zeros
     # reverse: how much of the title the post repeats (idf-weighted)
     if n_docs:
         t_w = index.title_present.multiply(index.idf[None, :]).tocsr()
@@ -428,6 +484,8 @@ def build_batch(org: str, posts: list[Post], web: list[WebItem], opts: MatchOpti
         "own_link_unmatched": own_link_unmatched,
         "has_link": has_link,
         "qlen": q_len.astype(np.float64),
+        "dense_mean": dense_mean,
+        "dense_std": dense_std,
         "upper": upper,
     }
     return batch
@@ -457,6 +515,19 @@ def dense_passages(docs: Sequence["_Doc"]) -> tuple[list[str], np.ndarray]:
             texts.append(t)
             owner.append(i)
     return texts, np.array(owner, dtype=np.int64)
+
+
+def dense_texts_for_split(directory) -> tuple[list[str], list[str]]:
+    """The query and passage texts the dense path would embed for a benchmark split
+    (lets the quality gate tell whether the vector cache is warm)."""
+    from parity.match.evaluate import load_split
+
+    posts, web, _ = load_split(directory)
+    docs = [
+        _Doc(item=w, appeared=None, lang=None, title=(w.title or "").strip(), body=(w.text or "")[:_MAX_DOC_CHARS])
+        for w in web
+    ]
+    return [clean_social(_post_text(p)) for p in posts], dense_passages(docs)[0]
 
 
 def _chunks(body: str, size: int, step: int, max_n: int) -> list[str]:
@@ -520,6 +591,8 @@ def ranker_inputs(batch: OrgBatch) -> dict[str, np.ndarray]:
         "dated": f["dated"],
         "logqlen": np.log1p(pf["qlen"][pp]) if len(pp) else np.zeros(0),
         "nshared": f["nshared"],
+        "scont": f["scont"],
+        "hasspec": f["hasspec"],
     }
 
 
@@ -540,7 +613,6 @@ class Decision:
     linked: bool
     prob: float  # P(post has a counterpart and it is `doc`)
     rank_order: list[int]  # pair indices of this post, best first
-    contributions: dict[str, float]
 
 
 def rank_pairs(pair_post: np.ndarray, logit: np.ndarray, tie: np.ndarray, n_posts: int) -> tuple[np.ndarray, np.ndarray]:
@@ -550,7 +622,7 @@ def rank_pairs(pair_post: np.ndarray, logit: np.ndarray, tie: np.ndarray, n_post
     return order, starts
 
 
-ABSTAIN_FROM_TOP = ("link", "cont", "tcont", "tcov", "bm25n", "dcos", "logqlen", "nshared")
+ABSTAIN_FROM_TOP = ("link", "cont", "tcont", "tcov", "bm25n", "dcos", "logqlen", "nshared", "scont", "hasspec")
 
 
 def abstainer_inputs(
@@ -591,6 +663,21 @@ def abstainer_inputs(
     res["m_dcos"] = np.where(res["dcos"] > 0, res["dcos"] - pick(inputs["dcos"], sec_pair, 0.7), 0.0)
     res["own_link_unmatched"] = post_feats["own_link_unmatched"].astype(np.float64)
     res["lognshared"] = np.log1p(res["nshared"])
+    # query-performance predictors: how far the best stands out from the rest
+    n_c = (starts[1:] - starts[:-1]).astype(np.float64)
+    if len(order):
+        grp = np.maximum(starts[:-1], 0)
+        ok = n_c > 0
+        for name in ("bm25n", "dcos"):
+            vals = inputs[name][order]
+            sums = np.add.reduceat(vals, np.minimum(grp, len(vals) - 1)) if len(vals) else np.zeros(n_posts)
+            mean = np.where(ok, sums / np.maximum(n_c, 1), 0.0)
+            res[f"q_{name}"] = np.where(ok, res[name] - mean, 0.0)
+    else:
+        res["q_bm25n"] = np.zeros(n_posts)
+        res["q_dcos"] = np.zeros(n_posts)
+    std = post_feats.get("dense_std", np.zeros(n_posts))
+    res["z_dcos"] = np.where(std > 0, (res["dcos"] - post_feats.get("dense_mean", np.zeros(n_posts))) / np.maximum(std, 1e-6), 0.0)
     # hard evidence gate: a link, or at least MIN_SHARED content words in common, or a
     # strong dense similarity; one shared word is never enough to accuse nobody of anything
     res["gate"] = (
@@ -616,18 +703,28 @@ def decide(batch: OrgBatch, opts: MatchOptions) -> tuple[list[Decision], np.ndar
     for pi in range(n_posts):
         a, b = int(starts[pi]), int(starts[pi + 1])
         if a == b:
-            decisions.append(Decision(pi, None, False, 0.0, [], {}))
+            decisions.append(Decision(pi, None, False, 0.0, []))
             continue
         idxs = [int(x) for x in order[a:b]]
-        top = idxs[0]
         p = float(prob_post[pi])
-        contributions = {
-            name: round(float(w * inputs[name][top]), 4)
-            for name, w in models["ranker"].items()
-            if not name.startswith("_") and name in inputs
-        }
-        decisions.append(Decision(pi, int(batch.pair_doc[top]), p >= threshold, p, idxs, contributions))
-    return decisions, logit, _sigmoid(logit)
+        linked_pairs = [j for j in idxs if inputs["link"][j] > 0]
+        if linked_pairs:
+            # link evidence decides: the post points at this page of its own organisation
+            idxs.remove(linked_pairs[0])
+            idxs.insert(0, linked_pairs[0])
+            p = max(p, cal.LINK_PROB)
+        top = idxs[0]
+        decisions.append(Decision(pi, int(batch.pair_doc[top]), p >= threshold, p, idxs))
+    # each candidate's share of the ranker's belief among the post's candidates (softmax)
+    share = np.zeros(n_pairs)
+    if n_pairs:
+        z = logit[order]
+        lens = np.diff(starts)
+        nz = lens > 0
+        zmax = np.repeat(np.maximum.reduceat(z, starts[:-1][nz]), lens[nz])
+        e = np.exp(z - zmax)
+        share[order] = e / np.repeat(np.add.reduceat(e, starts[:-1][nz]), lens[nz])
+    return decisions, logit, share
 
 
 # --------------------------------------------------------------------------- verdicts
@@ -641,11 +738,14 @@ _FEATURE_LABELS = {
 }
 
 
+_EVIDENCE = ("link", "bm25", "bm25n", "bm25rel", "cont", "tcont", "tcov", "tfuzz", "nshared", "dcos", "lagabs")
+_EVIDENCE_LEXICAL = tuple(n for n in _EVIDENCE if n != "dcos")
+
+
 def _verdict_for(
     batch: OrgBatch, dec: Decision, logit: np.ndarray, prob: np.ndarray, opts: MatchOptions, fact_cache: dict
 ) -> Verdict:
     post = batch.posts[dec.post]
-    feats = batch.features
     candidates = []
     for rank, j in enumerate(dec.rank_order[: opts.max_candidates_reported]):
         d = batch.docs[int(batch.pair_doc[j])]
@@ -660,10 +760,9 @@ def _verdict_for(
     evidence: dict[str, Any] = {}
     if dec.rank_order:
         top = dec.rank_order[0]
-        for name in ("link", "bm25", "bm25n", "bm25rel", "cont", "tcont", "tcov", "tfuzz", "dcos", "lagabs"):
-            evidence[name] = round(float(feats[name][top]), 4)
-        if not batch.dense_used:
-            evidence.pop("dcos", None)
+        rounded = batch.rounded
+        for name in _EVIDENCE if batch.dense_used else _EVIDENCE_LEXICAL:
+            evidence[name] = rounded[name][top]
         evidence["own_link_unmatched"] = bool(batch.post_features["own_link_unmatched"][dec.post])
         evidence["p_counterpart"] = round(dec.prob, 4)
         evidence["lang"] = batch.post_langs[dec.post]
@@ -757,6 +856,7 @@ def match_org(org: str, posts: list[Post], web: list[WebItem], opts: MatchOption
     if todo:
         batch = build_batch(org, [posts[i] for i in todo], web, opts)
         decisions, logit, prob = decide(batch, opts)
+        batch.rounded = {name: np.round(np.asarray(batch.features[name], dtype=np.float64), 4).tolist() for name in _EVIDENCE}
         fact_cache: dict[int, Any] = {}
         for local, dec in enumerate(decisions):
             out[todo[local]] = _verdict_for(batch, dec, logit, prob, opts, fact_cache)
@@ -772,20 +872,77 @@ def match_posts(posts: Sequence[Post], web: Sequence[WebItem], opts: MatchOption
         by_org_posts[p.org].append(i)
     by_org_web: dict[str, dict[str, WebItem]] = defaultdict(dict)
     for w in web:
+        if w.org not in by_org_posts:
+            continue  # no post of this organisation: its items cannot be chosen
         slot = by_org_web[w.org]
         prev = slot.get(w.id)
         if prev is None or _web_rank(w) > _web_rank(prev):
             slot[w.id] = w
-    out: list[Verdict | None] = [None] * len(posts)
+    jobs: list[tuple[str, list[int], list[WebItem]]] = []
     for org in sorted(by_org_posts):
-        idxs = by_org_posts[org]
-        # posts in a canonical order so verdicts never depend on input order
-        idxs_sorted = sorted(idxs, key=lambda i: (posts[i].id, i))
+        # posts and items in a canonical order so verdicts never depend on input order
+        idxs_sorted = sorted(by_org_posts[org], key=lambda i: (posts[i].id, i))
         org_web = [by_org_web[org][k] for k in sorted(by_org_web.get(org, {}))]
-        verdicts = match_org(org, [posts[i] for i in idxs_sorted], org_web, opts)
-        for i, v in zip(idxs_sorted, verdicts):
+        jobs.append((org, idxs_sorted, org_web))
+    out: list[Verdict | None] = [None] * len(posts)
+    workers = _worker_count(opts, len(posts) + sum(len(j[2]) for j in jobs), len(jobs))
+    if workers > 1:
+        results = _match_parallel(jobs, posts, opts, workers)
+    else:
+        results = (
+            (j, match_org(org, [posts[i] for i in idxs], org_web, opts)) for j, (org, idxs, org_web) in enumerate(jobs)
+        )
+    for j, verdicts in results:
+        for i, v in zip(jobs[j][1], verdicts):
             out[i] = v
     return [v for v in out if v is not None]
+
+
+_PARALLEL_MIN_RECORDS = 40_000  # below this, forking costs more than it saves
+
+
+def _worker_count(opts: MatchOptions, n_records: int, n_orgs: int) -> int:
+    if opts.workers == 1 or n_orgs < 2:
+        return 1
+    if opts.workers is None and (n_records < _PARALLEL_MIN_RECORDS or _want_dense(opts)):
+        return 1  # the dense model must not be forked; small inputs are faster in-process
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cpus = os.cpu_count() or 1
+    wanted = opts.workers or min(cpus, 4)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(wanted, n_orgs))
+
+
+_FORKED: dict[str, Any] = {}
+
+
+def _match_chunk(chunk: list[int]) -> list[tuple[int, list[Verdict]]]:
+    jobs, posts, opts = _FORKED["jobs"], _FORKED["posts"], _FORKED["opts"]
+    return [(j, match_org(jobs[j][0], [posts[i] for i in jobs[j][1]], jobs[j][2], opts)) for j in chunk]
+
+
+def _match_parallel(jobs, posts, opts, workers: int):
+    """Organisations spread over forked worker processes (inputs shared copy-on-write,
+    verdicts pickled back). Each organisation is matched exactly as in-process."""
+    sizes = [len(idxs) + len(org_web) for _, idxs, org_web in jobs]
+    n_chunks = min(len(jobs), workers * 8)
+    chunks: list[list[int]] = [[] for _ in range(n_chunks)]
+    load = [0] * n_chunks
+    for j in sorted(range(len(jobs)), key=lambda j: -sizes[j]):  # largest first, to the lightest chunk
+        k = min(range(n_chunks), key=load.__getitem__)
+        chunks[k].append(j)
+        load[k] += sizes[j]
+    _FORKED.update(jobs=jobs, posts=posts, opts=opts)
+    try:
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(processes=workers) as pool:
+            for part in pool.imap_unordered(_match_chunk, [c for c in chunks if c]):
+                yield from part
+    finally:
+        _FORKED.clear()
 
 
 def _web_rank(w: WebItem) -> tuple:

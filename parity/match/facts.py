@@ -76,6 +76,9 @@ _RELATIVE = {
 }
 _RELATIVE_RE = "|".join(re.escape(k).replace(r"\ ", r"\s?") for k in sorted(_RELATIVE, key=len, reverse=True))
 
+#: substrings one of which every weekday or relative-day expression contains
+_DAY_HINTS = ("dag", "day", "morgon", "morn", "kväll", "natt", "tonight", "tomorrow", "this ")
+
 _DEADLINE_RE = (
     r"senast(?:\s+den)?|sista\s+(?:anmälnings|ansöknings|svars)?dag(?:en)?(?:\s+(?:för|att)\s+\w+)?(?:\s+är)?"
     r"|deadline(?:\s+is)?|no\s+later\s+than|by|before|före|innan|till\s+och\s+med|t\.\s?o\.\s?m\.|tom\.?"
@@ -239,7 +242,7 @@ def _hm(hour: int, minute: int) -> str | None:
     return None
 
 
-def _number(num: str, dec: str | None, lang: str | None, currency_sign: str | None = None) -> float:
+def _number(num: str, dec: str | None) -> float:
     compact = num.replace(" ", "").replace("\u00a0", "")
     if "," in compact:
         compact = compact.replace(",", "")
@@ -327,24 +330,26 @@ def _date_hits(text: str, anchor: dt.date | None, lang: str | None) -> list[_Hit
         taken.append((start, end))
         hits.append(_Hit(kind, start, end, groups))
 
-    for m in _RX_DATE_ISO.finditer(text):
+    numeric = _HAS_DIGIT.search(text) is not None
+
+    for m in _RX_DATE_ISO.finditer(text) if numeric else ():
         k = _md(int(m.group(2)), int(m.group(3)))
         if k:
             add("date", m.start(), m.end(), [(k,)])
-    for m in _RX_DATE_DOTTED.finditer(text):
+    for m in _RX_DATE_DOTTED.finditer(text) if numeric else ():
         k = _md(int(m.group(2)), int(m.group(1)))
         if k:
             add("date", m.start(), m.end(), [(k,)])
-    for m in _RX_DATE_DM_RANGE.finditer(text):
+    for m in _RX_DATE_DM_RANGE.finditer(text) if numeric else ():
         month = _MONTHS[m.group(3).lower()]
         a, b = _md(month, int(m.group(1))), _md(month, int(m.group(2)))
         if a and b:
             add("date", m.start(), m.end(), [(a,), (b,)])
-    for m in _RX_DATE_DM.finditer(text):
+    for m in _RX_DATE_DM.finditer(text) if numeric else ():
         k = _md(_MONTHS[m.group(2).lower()], int(m.group(1)))
         if k:
             add("date", m.start(), m.end(), [(k,)])
-    for m in _RX_DATE_MD.finditer(text):
+    for m in _RX_DATE_MD.finditer(text) if numeric else ():
         month = _MONTHS[m.group(1).lower()]
         a = _md(month, int(m.group(2)))
         if not a:
@@ -355,7 +360,7 @@ def _date_hits(text: str, anchor: dt.date | None, lang: str | None) -> list[_Hit
             if b:
                 groups.append((b,))
         add("date", m.start(), m.end(), groups)
-    for m in _RX_DATE_SLASH.finditer(text):
+    for m in _RX_DATE_SLASH.finditer(text) if numeric else ():
         x, y = int(m.group(1)), int(m.group(2))
         if (x, y) == (24, 7):
             continue
@@ -364,8 +369,10 @@ def _date_hits(text: str, anchor: dt.date | None, lang: str | None) -> list[_Hit
             continue
         if alts:
             add("date", m.start(), m.end(), [tuple(dict.fromkeys(alts))])
+    low = text.lower()
+    words = any(h in low for h in _DAY_HINTS)
     # weekdays, possibly glued to a following date: "tisdag 12 mars", "Tuesday, March 12"
-    for m in _RX_WEEKDAY.finditer(text):
+    for m in _RX_WEEKDAY.finditer(text) if words else ():
         wd = _WEEKDAYS[m.group(1).lower()]
         plural = (m.group(2) or "").lower() in ("ar", "s") and lang != "en" or (m.group(2) or "").lower() == "ar"
         glued = None
@@ -387,7 +394,7 @@ def _date_hits(text: str, anchor: dt.date | None, lang: str | None) -> list[_Hit
             d = anchor + dt.timedelta(days=delta)
             alts.append(f"md:{d.month:02d}-{d.day:02d}")
         add("date", m.start(), m.end(), [tuple(alts)])
-    for m in _RX_RELATIVE.finditer(text):
+    for m in _RX_RELATIVE.finditer(text) if words else ():
         if anchor is None:
             continue
         key = re.sub(r"\s+", " ", m.group(1).lower())
@@ -447,7 +454,7 @@ def _amount_hits(text: str, lang: str | None) -> list[_Hit]:
     taken: list[tuple[int, int]] = []
     for m in _RX_AMOUNT_PRE.finditer(text):
         try:
-            value = _number(m.group(2), m.group(3), lang, m.group(1))
+            value = _number(m.group(2), m.group(3))
         except ValueError:
             continue
         scale = (m.group(4) or "").lower()
@@ -461,7 +468,7 @@ def _amount_hits(text: str, lang: str | None) -> list[_Hit]:
         if "," in num and lang != "en" and re.fullmatch(r"\d{1,3},\d{3}", num) and not dec:
             num, dec = num.split(",")[0], None  # Swedish decimal comma "1,500 kr" is rare; keep the integer part
         try:
-            value = _number(num, dec, lang)
+            value = _number(num, dec)
         except ValueError:
             continue
         value *= _SCALE.get((m.group(3) or "").lower(), 1.0)
@@ -489,9 +496,17 @@ def _phone_hits(text: str) -> list[_Hit]:
     return hits
 
 
+_PLACE_HINTS = tuple(
+    sorted({h.lower().replace("\\", "") for h in (_STREET_SUFFIX + "|" + _PLACE_SUFFIX + "|" + _EN_PLACE_SUFFIX).split("|")})
+)
+
+
 def _place_hits(text: str) -> list[_Hit]:
     hits: list[_Hit] = []
     taken: list[tuple[int, int]] = []
+    low = text.lower()
+    if not any(h in low for h in _PLACE_HINTS):
+        return hits  # every place pattern ends in one of these words
     for m in _RX_STREET.finditer(text):
         name = m.group(1)
         if m.group(2):
@@ -526,10 +541,15 @@ def _place_hits(text: str) -> list[_Hit]:
     return hits
 
 
+_URL_HINT = re.compile(r"\.(?:se|nu|com|org|net|eu|gov|info|io|fi|no|dk|de|uk|edu)\b", re.IGNORECASE)
+
+
 def _contact_hits(text: str) -> list[_Hit]:
     hits: list[_Hit] = []
     taken: list[tuple[int, int]] = []
-    for m in _RX_EMAIL.finditer(text):
+    if "@" not in text and _URL_HINT.search(text) is None:
+        return hits
+    for m in _RX_EMAIL.finditer(text) if "@" in text else ():
         taken.append((m.start(), m.end()))
         hits.append(_Hit("email", m.start(), m.end(), [(_literal(m.group(0)),)]))
     for m in _RX_URL.finditer(text):
@@ -562,6 +582,9 @@ KIND_GROUP = {
 }
 
 
+_HAS_DIGIT = re.compile(r"\d")
+
+
 def _all_hits(text: str, anchor: dt.date | None, lang: str | None, groups: frozenset[str] | None = None) -> list[_Hit]:
     """Facts in priority order, later kinds dropped where they overlap earlier ones.
 
@@ -573,7 +596,10 @@ def _all_hits(text: str, anchor: dt.date | None, lang: str | None, groups: froze
     last = len(_EXTRACTORS) if groups is None else max(
         (i for i, (name, _) in enumerate(_EXTRACTORS) if name in groups), default=-1
     ) + 1
-    for _, fn in _EXTRACTORS[:last]:
+    digits = _HAS_DIGIT.search(text) is not None
+    for name, fn in _EXTRACTORS[:last]:
+        if not digits and name in ("phone", "time", "amount"):
+            continue  # every pattern of these needs a digit
         group = fn(text, anchor, lang)
         for h in group:
             if _overlaps(spans, h.start, h.end):

@@ -25,23 +25,30 @@ STOP = -1  # stop word / too short
 # ids <= -2: a stem unknown to the index (queries only)
 
 
-class Vocabulary:
-    """(language, surface word) → term id, with one stemming per distinct word.
+class Lexicon:
+    """Process-wide cache: (language, surface word) → stem id, one stemming per distinct word.
 
-    Words of different languages that stem to the same string share a term id, so a
-    Swedish and an English record still meet on names, numbers and loan words.
+    Stem ids depend on what the process saw before, so they never reach an index directly:
+    :func:`org_vocabulary` renumbers the stems of one organisation in string order, which
+    makes term ids (and every floating-point sum over them) independent of input order and
+    of other organisations. Words of different languages that stem to the same string share
+    a stem, so a Swedish and an English record still meet on names, numbers and loan words.
     """
 
+    MAX_WORDS = 4_000_000  # cleared (between organisations) beyond this many cached words
+
     def __init__(self) -> None:
-        self.term_ids: dict[str, int] = {}
-        self._word_cache: dict[str | None, dict[str, int]] = {}
-        self._oov: dict[str, int] = {}
+        self.word_stem: dict[str | None, dict[str, int]] = {}
+        self.stem_id: dict[str, int] = {}
+        self.stems: list[str] = []
 
-    def __len__(self) -> int:
-        return len(self.term_ids)
+    def maybe_trim(self) -> None:
+        if sum(len(c) for c in self.word_stem.values()) > self.MAX_WORDS:
+            self.word_stem.clear()
+            self.stem_id.clear()
+            self.stems.clear()
 
-    def _fill(self, lang: str | None, cache: dict[str, int], words: list[str], grow: bool) -> None:
-        """Stem the words the cache lacks; unknown stems get ids ≤ −2 unless ``grow``."""
+    def _fill(self, lang: str | None, cache: dict[str, int], words: list[str]) -> None:
         missing = [w for w in dict.fromkeys(words) if w not in cache]
         stop = stopwords(lang)
         keep = [w for w in missing if w not in stop and (len(w) > 1 or w.isdigit())]
@@ -49,23 +56,20 @@ class Vocabulary:
             cache[w] = STOP
         stem = _stemmer(lang or "")
         stems = stem.stemWords(keep) if stem is not None and keep else keep
-        term_ids = self.term_ids
-        for w, s in zip(keep, stems):
-            tid = term_ids.get(s)
-            if tid is None:
-                if grow:
-                    tid = len(term_ids)
-                    term_ids[s] = tid
-                else:
-                    tid = self._oov.setdefault(s, -2 - len(self._oov))
-            cache[w] = tid
+        stem_id, all_stems = self.stem_id, self.stems
+        for w, st in zip(keep, stems):
+            sid = stem_id.get(st)
+            if sid is None:
+                sid = stem_id[st] = len(all_stems)
+                all_stems.append(st)
+            cache[w] = sid
 
-    def encode(self, texts: Sequence[str], langs: Sequence[str | None], grow: bool) -> tuple[np.ndarray, np.ndarray]:
-        """All texts' token ids, flat (stop words as −1, unknown stems ≤ −2), and lengths."""
+    def encode(self, texts: Sequence[str], langs: Sequence[str | None]) -> tuple[np.ndarray, np.ndarray]:
+        """All texts' stem ids, flat (stop words and too-short tokens as −1), and lengths."""
         flat: list[int] = []
         extend = flat.extend
         lengths = np.zeros(len(texts), dtype=np.int64)
-        caches = self._word_cache
+        caches = self.word_stem
         for i, (text, lang) in enumerate(zip(texts, langs)):
             if not text:
                 continue
@@ -78,20 +82,48 @@ class Vocabulary:
                 cache = caches[lang] = {}
             ids = list(map(cache.get, words))
             if None in ids:
-                self._fill(lang, cache, words, grow)
+                self._fill(lang, cache, words)
                 ids = list(map(cache.get, words))
             extend(ids)
             lengths[i] = len(ids)
         return np.array(flat, dtype=np.int64), lengths
 
-    def ids(self, text: str, lang: str | None, grow: bool) -> list[int]:
-        """Term ids of one text (stop words and unknown stems dropped)."""
-        flat, _ = self.encode([text], [lang], grow)
-        return [int(t) for t in flat if t >= 0]
+
+LEXICON = Lexicon()
+
+
+def org_vocabulary(*flats: np.ndarray) -> tuple[np.ndarray, int]:
+    """Term ids for one organisation: its stems (from the given stem-id arrays) numbered in
+    string order. Returns the lookup stem id → term id (−2 for stems it lacks) and the
+    number of terms. O(tokens) (a bincount), no sort of the tokens."""
+    n_stems = len(LEXICON.stems)
+    seen = np.zeros(n_stems, dtype=bool)
+    for f in flats:
+        if len(f):
+            seen[f[f >= 0]] = True
+    present = np.flatnonzero(seen)
+    strings = [LEXICON.stems[i] for i in present.tolist()]
+    order = sorted(range(len(present)), key=strings.__getitem__)
+    lookup = np.full(n_stems, -2, dtype=np.int64)
+    lookup[present[np.array(order, dtype=np.int64)]] = np.arange(len(present), dtype=np.int64)
+    return lookup, len(present)
+
+
+def to_terms(flat: np.ndarray, lookup: np.ndarray, known: bool = False) -> np.ndarray:
+    """Stem ids → term ids of an organisation (−1 stays −1, unknown stems become ≤ −2:
+    −2 − stem id, so distinct unknown stems stay distinct). ``known``: every stem is in
+    the lookup (the organisation's own documents) — one gather, no masks."""
+    if known:
+        return np.append(lookup, -1)[flat]  # flat == −1 picks the appended −1
+    out = np.full(len(flat), -1, dtype=np.int64)
+    ok = flat >= 0
+    terms = lookup[flat[ok]] if len(lookup) else np.full(int(ok.sum()), -2, dtype=np.int64)
+    out[ok] = np.where(terms >= 0, terms, -2 - flat[ok])
+    return out
 
 
 def count_matrix(flat: np.ndarray, lengths: np.ndarray, n_terms: int) -> sp.csr_matrix:
-    """Term counts, one row per text, from :meth:`Vocabulary.encode` output (negatives dropped)."""
+    """Term counts, one row per text, from term ids per :func:`to_terms` (negatives dropped)."""
     rows = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
     keep = flat >= 0
     rows, cols = rows[keep], flat[keep].astype(np.int32)
@@ -189,8 +221,16 @@ class BM25Index:
         return q
 
 
-def sparse_topk(s: sp.csr_matrix, k: int, col_key: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Top ``k`` entries of every row of a sparse score matrix: (rows, cols, values).
+def sparse_topk(
+    s: sp.csr_matrix,
+    k: int,
+    col_key: np.ndarray | None = None,
+    mask: np.ndarray | None = None,
+    k_mask: int = 0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Top ``k`` entries of every row of a sparse score matrix: (rows, cols, values);
+    with ``mask`` (one bool per stored entry) also the top ``k_mask`` among the masked-in
+    entries of each row (a second blocking pass at the cost of one).
 
     Order inside a row: value descending, then ``col_key`` (or column) ascending, so the
     result never depends on storage order. Only stored (non-zero) entries are candidates.
@@ -204,21 +244,32 @@ def sparse_topk(s: sp.csr_matrix, k: int, col_key: np.ndarray | None = None) -> 
     out_r: list[np.ndarray] = []
     out_c: list[np.ndarray] = []
     out_v: list[np.ndarray] = []
+
+    def best(vals: np.ndarray, cols: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+        m = len(vals)
+        if m > n:
+            kth = np.partition(vals, m - n)[m - n]
+            sel = vals >= kth  # ties at the cut are all kept, then cut by key
+            vals, cols = vals[sel], cols[sel]
+        key = col_key[cols] if col_key is not None else cols
+        order = np.lexsort((key, -vals))[:n]
+        return cols[order], vals[order]
+
     for r in range(s.shape[0]):
         a, b = indptr[r], indptr[r + 1]
         if a == b:
             continue
         vals = data[a:b]
         cols = indices[a:b]
-        if b - a > k:
-            kth = np.partition(vals, b - a - k)[b - a - k]
-            sel = vals >= kth  # ties at the cut are all kept, then cut by key
-            vals, cols = vals[sel], cols[sel]
-        key = col_key[cols] if col_key is not None else cols
-        order = np.lexsort((key, -vals))[:k]
-        out_r.append(np.full(len(order), r, dtype=np.int64))
-        out_c.append(cols[order].astype(np.int64))
-        out_v.append(vals[order])
+        c, v = best(vals, cols, k)
+        if mask is not None and k_mask > 0:
+            mk = mask[a:b]
+            if mk.any():
+                c2, v2 = best(vals[mk], cols[mk], k_mask)
+                c, v = np.concatenate([c, c2]), np.concatenate([v, v2])
+        out_r.append(np.full(len(c), r, dtype=np.int64))
+        out_c.append(c.astype(np.int64))
+        out_v.append(v)
     if not out_r:
         z = np.zeros(0, dtype=np.int64)
         return z, z, np.zeros(0, dtype=np.float32)

@@ -53,6 +53,9 @@ class MatchOptions:
       calibrated default of the active model).
     * ``top_k``: candidates kept per post for feature comparison.
     * ``check_facts``: compare the post's key facts with the page (``partial``).
+    * ``workers``: processes for matching organisations in parallel (``None``: automatic,
+      up to 4 when there are several organisations, ≥ 40k records and no dense model;
+      ``1``: always in-process). Verdicts do not depend on it.
     """
 
     grace_hours: float = 24.0
@@ -66,12 +69,15 @@ class MatchOptions:
     top_k: int = 10
     check_facts: bool = True
     max_candidates_reported: int = 3
+    workers: int | None = None
 
     def __post_init__(self) -> None:
         if self.use_embeddings not in ("auto", "on", "off"):
             raise ValueError(f"use_embeddings must be 'auto', 'on' or 'off', not {self.use_embeddings!r}")
         if self.grace_hours < 0:
             raise ValueError("grace_hours must be >= 0")
+        if self.workers is not None and self.workers < 1:
+            raise ValueError("workers must be >= 1 or None")
         if self.top_k < 1:
             raise ValueError("top_k must be >= 1")
         if not isinstance(self.incomplete_orgs, frozenset):

@@ -64,8 +64,6 @@ _SIGNATURE_RE = re.compile(
 )
 #: what to keep of an embedded tweet's signature: "" (nothing), "name", "name+handle"
 SIGNATURE_KEEP = "name"
-_TOKEN_RE = re.compile(r"[^\W_]+(?:[.,:'’][^\W_]+)*", re.UNICODE)
-_SPLIT_INNER = re.compile(r"[.'’]")
 
 
 def strip_signature(text: str, keep: str | None = None) -> str:
@@ -97,12 +95,17 @@ def clean_social(text: str) -> str:
     """
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text)
-    text = strip_signature(text)
-    text = _URL_RE.sub(" ", text)
-    text = _HASHTAG_RE.sub(lambda m: " " + _split_camel(m.group(1)) + " ", text)
-    text = _MENTION_RE.sub(lambda m: " " + _split_camel(m.group(1)).replace("_", " ") + " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    if "(@" in text:
+        text = strip_signature(text)
+    if "http" in text or "www." in text or "t.co/" in text or "pic.twitter" in text:
+        text = _URL_RE.sub(" ", text)
+    if "#" in text:
+        text = _HASHTAG_RE.sub(lambda m: " " + _split_camel(m.group(1)) + " ", text)
+    if "@" in text:
+        text = _MENTION_RE.sub(lambda m: " " + _split_camel(m.group(1)).replace("_", " ") + " ", text)
+    return " ".join(text.split())
 
 
 def norm_lang(lang: str | None) -> str | None:
@@ -145,34 +148,3 @@ def _stemmer(lang: str):
 
 def stopwords(lang: str | None) -> frozenset[str]:
     return _STOPWORDS.get(lang or "", _STOPWORDS["en"])
-
-
-def fold(text: str) -> str:
-    """Lower-case (casefold) keeping å, ä, ö."""
-    return text.lower()
-
-
-def raw_tokens(text: str) -> list[str]:
-    """Lower-cased word tokens; inner '.' and apostrophes removed (U.S. → us, don't → dont),
-    inner ',' and ':' kept between digits (1,5 / 8:30) and split otherwise."""
-    out: list[str] = []
-    for tok in _TOKEN_RE.findall(text.lower()):
-        if tok.isalpha() or tok.isdigit():
-            out.append(tok)
-            continue
-        tok = _SPLIT_INNER.sub("", tok)
-        if ":" in tok or "," in tok:
-            out.extend(t for t in re.split(r"[:,]", tok) if t)
-        else:
-            out.append(tok)
-    return out
-
-
-def content_tokens(text: str, lang: str | None) -> list[str]:
-    """Stemmed tokens without stop words (the unit of BM25 and containment)."""
-    stop = stopwords(lang)
-    toks = [t for t in raw_tokens(text) if t not in stop and (len(t) > 1 or t.isdigit())]
-    stem = _stemmer(lang or "")
-    if stem is not None and toks:
-        toks = stem.stemWords(toks)
-    return toks

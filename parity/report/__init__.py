@@ -40,7 +40,7 @@ def write_presentation(
 def rebuild_report(folder: Path, fail_under: float | None = None) -> dict[str, Any]:
     """``parity report DIR``: figures recomputed from the JSONL files, run metadata kept."""
     audit = read_audit_folder(folder)
-    meta_keys = ("run_id", "generated_at", "config", "window_days", "grace_hours")
+    meta_keys = ("run_id", "generated_at", "config", "window_days", "grace_hours", "history", "removed")
     meta = {k: audit.summary[k] for k in meta_keys if k in audit.summary}
     org_names = {o["id"]: o.get("name") for o in audit.summary.get("orgs", []) if isinstance(o, dict) and "id" in o}
     if fail_under is None:

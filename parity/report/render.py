@@ -7,7 +7,9 @@ autoescape) — a post or page is never trusted markup.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from zoneinfo import ZoneInfo
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from parity.records import Post, SourceStatus, Verdict, WebItem
 
+_STOCKHOLM = ZoneInfo("Europe/Stockholm")
 GAP_VERDICTS = ("social_only", "partial", "late", "unverifiable")
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -23,7 +26,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "lead": "Finns allt som organisationen meddelar i sociala medier också i skrift, på webben eller på papper? "
                 "En invånare utan dator eller konto i sociala medier ska inte missa en vattenavstängning, "
                 "en stängd skola eller ett sammanträde.",
-        "generated": "Skapad", "window": "Granskade inlägg från de senaste", "days": "dagar",
+        "generated": "Skapad", "local_time": "svensk tid", "window": "Granskade inlägg från de senaste", "days": "dagar",
         "grace": "Respittid", "hours": "timmar", "org": "Organisation", "rate": "Paritet",
         "posts": "Inlägg", "platform": "Plattform", "sources": "Källor", "status": "Status", "items": "Poster",
         "error": "Fel", "gaps": "Luckor", "no_gaps": "Inga luckor hittades.", "published": "Publicerad",
@@ -31,6 +34,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "missing": "Saknas på webben", "none": "ingen", "matched": "Inlägg som finns i skrift",
         "excluded": "Undantagna inlägg", "rule": "Regel", "images_without_alt": "Bilder utan alt-text",
         "definitions": "Bedömningar", "lag": "Fördröjning (h)", "open": "öppna",
+        "history": "Historik", "run": "Körning", "changes": "Ändrade bedömningar sedan förra körningen",
+        "removed": "Borttaget från webben", "removed_at": "Borttaget", "trend": "Paritet över tid",
         "incomplete_note": "Alla källor kunde inte hämtas fullständigt: inlägg utan träff bedöms som "
                            "\"kan inte avgöras\" i stället för \"bara i sociala medier\".",
         "match": "finns", "partial": "delvis", "late": "sent", "social_only": "bara i sociala medier",
@@ -47,7 +52,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "lead": "Does everything the organisation announces on social media also exist in writing, on the web or on paper? "
                 "A resident without a computer or a social account must not miss a water shutoff, a school closure "
                 "or a council meeting.",
-        "generated": "Generated", "window": "Posts audited from the last", "days": "days",
+        "generated": "Generated", "local_time": "Swedish time", "window": "Posts audited from the last", "days": "days",
         "grace": "Grace period", "hours": "hours", "org": "Organisation", "rate": "Parity",
         "posts": "Posts", "platform": "Platform", "sources": "Sources", "status": "Status", "items": "Items",
         "error": "Error", "gaps": "Gaps", "no_gaps": "No gaps found.", "published": "Published",
@@ -55,6 +60,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "missing": "Missing on the web", "none": "none", "matched": "Posts found in writing",
         "excluded": "Excluded posts", "rule": "Rule", "images_without_alt": "Images without alt text",
         "definitions": "Verdicts", "lag": "Lag (h)", "open": "open",
+        "history": "History", "run": "Run", "changes": "Verdicts changed since the previous run",
+        "removed": "Taken down from the web", "removed_at": "Removed", "trend": "Parity over time",
         "incomplete_note": "Some sources could not be fully collected: unmatched posts are rated "
                            "\"unverifiable\" instead of \"social only\".",
         "match": "match", "partial": "partial", "late": "late", "social_only": "social only",
@@ -67,6 +74,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "def_excluded": "not an announcement needing a written counterpart: replies, reshares, configured rules",
     },
 }
+
+
+def readable_time(value: str | None) -> str:
+    """``2026-11-04T14:00:00Z`` → ``2026-11-04 15:00`` in Swedish time (the audited bodies' clock)."""
+    if not value:
+        return ""
+    try:
+        moment = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(_STOCKHOLM).strftime("%Y-%m-%d %H:%M")
 
 
 def safe_href(url: str | None) -> str:
@@ -86,6 +106,7 @@ def _environment() -> Environment:
     env.filters["pct"] = lambda v: "–" if v is None else f"{100 * v:.0f} %"
     env.filters["hours"] = lambda v: "" if v is None else f"{v:.1f}"
     env.filters["href"] = safe_href
+    env.filters["when"] = readable_time
     return env
 
 
@@ -103,7 +124,7 @@ def _rows(posts: list[Post], verdicts: list[Verdict], web: list[WebItem]) -> dic
         if best is None and candidates:
             first = candidates[0]
             best = web_by_id.get(first.get("web_id")) if isinstance(first, dict) else None
-            rejected = first.get("why") or first.get("reason") if isinstance(first, dict) else None
+            rejected = (first.get("why_rejected") or first.get("why")) if isinstance(first, dict) else None
         row = {
             "verdict": verdict,
             "post": post,
@@ -118,6 +139,27 @@ def _rows(posts: list[Post], verdicts: list[Verdict], web: list[WebItem]) -> dic
     return groups
 
 
+def sparkline(values: list[float | None], width: int = 160, height: int = 36) -> str:
+    """SVG polyline points for parity percentages (0–100); gaps (None) are skipped.
+
+    Only numbers go into the markup, so the returned string is safe to embed.
+    """
+    points = [(i, v) for i, v in enumerate(values) if v is not None]
+    if len(points) < 2:
+        return ""
+    step = width / max(1, len(values) - 1)
+    return " ".join(f"{i * step:.1f},{height - (v / 100) * height:.1f}" for i, v in points)
+
+
+def _trends(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    runs = list((summary.get("history") or {}).get("runs") or [])
+    out = []
+    for org in summary.get("orgs", []):
+        values = [run["orgs"].get(org["id"]) for run in runs] + [org.get("parity_percent")]
+        out.append({"id": org["id"], "name": org["name"], "points": sparkline(values), "values": values})
+    return out
+
+
 def render_report(
     summary: dict[str, Any], posts: list[Post], verdicts: list[Verdict], web: list[WebItem],
     sources: list[SourceStatus],
@@ -126,6 +168,7 @@ def render_report(
     template = _environment().get_template("report.html.j2")
     return template.render(
         summary=summary, strings=STRINGS, rows=_rows(posts, verdicts, web), sources=sources,
+        trends=_trends(summary), history=summary.get("history") or {}, removed=summary.get("removed") or [],
         verdict_kinds=("match", "partial", "late", "social_only", "unverifiable", "excluded"),
     )
 

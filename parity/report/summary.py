@@ -26,6 +26,18 @@ def _counts(verdicts: Iterable[Verdict]) -> dict[str, int]:
     return {kind: counter.get(kind, 0) for kind in VERDICT_KINDS}
 
 
+#: Media whose information is visual; videos (captions, not alt text) are not counted as images.
+_IMAGE_TYPES = frozenset({"image", "photo", "gifv", "picture"})
+
+
+def image_without_alt(media: Any) -> bool:
+    """An image a screen-reader user cannot read: no alt text. Media whose alt text the platform
+    does not expose (``alt_unknown``, e.g. Facebook attachments) are not counted either way."""
+    if (getattr(media, "model_extra", None) or {}).get("alt_unknown"):
+        return False
+    return (media.type or "image").lower() in _IMAGE_TYPES and not (media.alt or "").strip()
+
+
 def summarise(
     posts: Sequence[Post],
     verdicts: Sequence[Verdict],
@@ -36,7 +48,7 @@ def summarise(
 ) -> dict[str, Any]:
     """The summary.json object; ``exit_code`` follows the contract (4 beats 3)."""
     platform_of = {p.id: p.platform for p in posts}
-    missing_alt = Counter(p.org for p in posts if p.kind == "post" and any(not (m.alt or "").strip() for m in p.media or []))
+    missing_alt = Counter(p.org for p in posts if p.kind == "post" and any(image_without_alt(m) for m in p.media or []))
     by_org: dict[str, list[Verdict]] = defaultdict(list)
     for verdict in verdicts:
         by_org[verdict.org].append(verdict)

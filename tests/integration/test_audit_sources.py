@@ -29,7 +29,7 @@ def audit(world: DemoWorld, tmp_path: Path, *extra: str) -> tuple[int, Path, str
          str(tmp_path / "store.sqlite"), "--format", "json", *extra],
         capture_output=True, text=True, cwd=ROOT, timeout=180,
     )
-    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr, result.stderr[result.stderr.find("Traceback") - 1500:][:6000]
     return result.returncode, out, result.stderr
 
 

@@ -109,3 +109,21 @@ def test_contract_invariants(world):
             assert v.missing_facts == []
         if v.verdict == "late":
             assert v.lag_hours is not None and v.lag_hours > OPTS.grace_hours
+
+
+def test_parallel_workers_give_identical_verdicts():
+    rng = random.Random(3)
+    web, posts = [], []
+    for o in range(6):
+        org = f"org-{o}"
+        for i in range(15):
+            web.append(WebItem(id=f"{org}-w{i}", org=org, source="feed", url=f"https://k{o}.se/n/{i}",
+                               title=_sentence(rng, 4), text=_sentence(rng, 40), published_at=rng.choice(TIMES), lang="sv"))
+        for i in range(10):
+            src = rng.choice([w for w in web if w.org == org])
+            posts.append(Post(id=f"{org}-p{i}", org=org, platform="mastodon", text=src.text[:90], lang="sv",
+                              published_at=rng.choice(TIMES)))
+    rng.shuffle(posts)
+    one = match_posts(posts, web, MatchOptions(use_embeddings="off", workers=1))
+    two = match_posts(posts, web, MatchOptions(use_embeddings="off", workers=2))
+    assert [v.to_json_dict() for v in one] == [v.to_json_dict() for v in two]

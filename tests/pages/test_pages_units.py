@@ -372,3 +372,32 @@ def test_binary_fixtures_are_reproducible() -> None:
     """The PDF/docx/gzip fixtures are exactly what make_binary_fixtures.py writes."""
     for path, data in make_binary_fixtures.outputs().items():
         assert path.read_bytes() == data, f"{path} differs: rerun python -m tests.pages.make_binary_fixtures"
+
+
+def test_binary_served_as_html_is_an_error_not_a_page() -> None:
+    import random
+
+    import pytest
+
+    from crawler.pages.article import extract_article, looks_binary
+    from crawler.pages.types import PageError
+
+    rng = random.Random(7)
+    noise = bytes(rng.randrange(256) for _ in range(20000))
+    with pytest.raises(PageError, match="binary"):
+        extract_article("https://x.se/a", {"Content-Type": "text/html"}, noise)
+    # Mojibake from a wrong declared charset is still a page.
+    latin = "<html><body><p>Vattnet stängs av på Storgatan i Österåker.</p></body></html>".encode("cp1252")
+    assert not looks_binary(latin.decode("utf-8", errors="replace"))
+    assert extract_article("https://x.se/b", {"Content-Type": "text/html; charset=utf-8"}, latin).text
+
+
+def test_unclosed_title_in_tag_soup_is_not_a_title() -> None:
+    from crawler.pages.article import extract_article
+
+    soup = "<html><head><title>Nyheter " + "<p>Vattnet stängs av på Storgatan. " * 200 + "</body></html>"
+    article = extract_article("https://x.se/a", {"Content-Type": "text/html; charset=utf-8"}, soup.encode())
+    assert article.title is None or len(article.title) <= 400
+    # A normal page keeps its title.
+    page = "<html><head><title>Vattenavstängning | X kommun</title></head><body><p>Text.</p></body></html>"
+    assert extract_article("https://x.se/b", {}, page.encode()).title == "Vattenavstängning"

@@ -136,3 +136,12 @@ def test_check_config_cli_ok(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "parity.cli", "check-config", str(write(tmp_path, GOOD))],
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
+
+
+def test_match_rules_and_bad_regex(tmp_path: Path) -> None:
+    loaded = load_config(write(tmp_path, GOOD + '\n[match]\nrules = ["greetings"]\nexclude = ["^Veckans bild"]\n'))
+    assert loaded.config.match.rules == ["greetings"]
+    (line,) = problems(write(tmp_path, GOOD + '\n[match]\nexclude = ["(unclosed"]\n', "bad.toml"))
+    assert ":14: match.exclude: not a regular expression" in line
+    (line,) = problems(write(tmp_path, GOOD + '\n[match]\nrules = ["hälsningar"]\n', "bad2.toml"))
+    assert ":14: match.rules[0]: " in line

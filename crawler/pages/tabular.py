@@ -1,0 +1,63 @@
+"""Reading the files people export from spreadsheets and social tools: encoding, CSV rows.
+
+Registers of printed notices and social-media exports are made in Excel more
+often than not: windows-1252 or UTF-8 with a BOM, ``;`` as separator (the comma
+is the Swedish decimal sign). Both importers read them the same way, and a bad
+row is reported with its line so the person who made the file can fix it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from collections.abc import Callable, Iterator
+
+log = logging.getLogger(__name__)
+
+#: Builds the importer's own exception for ``(line, field, message)``.
+Fail = Callable[[int, str, str], Exception]
+
+
+def decode_table(data: bytes, where: str) -> tuple[str, str]:
+    """``(text, encoding)``: BOMs first, then strict UTF-8, else windows-1252 (logged as a guess)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        log.warning('%s: not UTF-8; read as windows-1252 (Excel\'s "CSV" format). Check å, ä, ö.', where)
+        return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def csv_rows(text: str, fail: Fail) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header and the non-blank rows with the line each starts on; the header picks the separator."""
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [name.strip() for name in next(reader)]
+    except StopIteration:
+        raise fail(1, "header", "empty file") from None
+    except csv.Error as exc:
+        raise fail(1, "header", str(exc)) from None
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        line = reader.line_num + 1
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise fail(line, "row", str(exc)) from None
+            if any(v.strip() for v in values):
+                if len(values) > len(header):
+                    raise fail(line, "row", f"{len(values)} values for {len(header)} columns "
+                               "(a separator inside an unquoted value?)")
+                yield line, values
+            line = reader.line_num + 1
+
+    return header, rows()
