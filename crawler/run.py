@@ -1,4 +1,4 @@
-"""Crawl process entry point: ``python -m crawler.run --config C --store S --run-id R``.
+"""Crawl process entry point: ``python -m crawler.run --config C --store S --run-id R [--warc W]``.
 
 Runs every configured source of the selected organisations in one Scrapy
 process (the reactor cannot restart, so one process per crawl), then writes one
@@ -79,7 +79,7 @@ def configure_logging(verbose: bool) -> None:
 
 
 def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | None, now: dt.datetime,
-        verbose: bool = False) -> int:
+        verbose: bool = False, warc_path: str | None = None) -> int:
     from crawler.sources import source_specs
 
     specs = source_specs(loaded, orgs)
@@ -122,7 +122,7 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
     resumed = ledger_for(shared_store(store_path)).begin_run(run_id)
     if resumed:
         log.info("resuming the interrupted run %s: pages it stored are not fetched again", resumed)
-    settings = scrapy_settings(loaded.config.crawl, store_path, run_id)
+    settings = scrapy_settings(loaded.config.crawl, store_path, run_id, warc_path)
     settings["LOG_LEVEL"] = "DEBUG" if verbose else "WARNING"
     settings["LOGSTATS_INTERVAL"] = 60.0
     # Our stderr handler only; Scrapy's root handler would duplicate every line. Scrapy ≥ 2.19
@@ -192,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--org", action="append", default=None, help="only this organisation (repeatable)")
     parser.add_argument("--now", default=None, help="the audit clock, ISO 8601 (tests and replays)")
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--warc", default=None, metavar="PATH",
+                        help="append every downloaded response to this WARC file (gzip; credentials redacted)")
     args = parser.parse_args(argv)
     configure_logging(args.verbose)
     try:
@@ -202,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     now = parse_time(args.now) if args.now else dt.datetime.now(dt.timezone.utc)
     assert now is not None
     try:
-        return run(loaded, args.store, args.run_id, set(args.org) if args.org else None, now, args.verbose)
+        return run(loaded, args.store, args.run_id, set(args.org) if args.org else None, now, args.verbose,
+                   args.warc)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - a bug: one line on stderr, the traceback only on request

@@ -65,7 +65,11 @@ BASE_SETTINGS: dict[str, Any] = {
     "PARITY_MAX_RATE_WAIT": 60.0,
     # Items no longer listed by their source, re-checked (conditional GET) per source and run.
     "PARITY_RECHECK_MAX": 100,
-    "EXTENSIONS": {"scrapy.extensions.telnet.TelnetConsole": None},
+    "EXTENSIONS": {
+        "scrapy.extensions.telnet.TelnetConsole": None,
+        # The WARC evidence archive (crawler/warc.py); inactive unless PARITY_WARC names a file.
+        "crawler.warc.WarcArchive": 0,
+    },
 }
 
 
@@ -81,8 +85,12 @@ def _jitter(delay: float) -> dict[str, Any]:
     return {"RANDOMIZE_DOWNLOAD_DELAY": delay > 0}
 
 
-def scrapy_settings(crawl: CrawlSettings, store_path: str, run_id: str) -> dict[str, Any]:
-    """The Scrapy settings for one crawl process, from the audit config's ``[crawl]`` table."""
+def scrapy_settings(crawl: CrawlSettings, store_path: str, run_id: str, warc_path: str | None = None) -> dict[str, Any]:
+    """The Scrapy settings for one crawl process, from the audit config's ``[crawl]`` table.
+
+    ``warc_path``: where the evidence archive goes (``crawl.warc.gz`` in the output folder);
+    None writes none. The CLI decides (``[crawl] warc`` or ``--warc``): only it knows the folder.
+    """
     settings = dict(BASE_SETTINGS)
     settings.update(
         {
@@ -107,6 +115,7 @@ def scrapy_settings(crawl: CrawlSettings, store_path: str, run_id: str) -> dict[
             "DOWNLOAD_MAXSIZE": crawl.max_document_bytes,
             "DOWNLOAD_WARNSIZE": min(5 * 1024 * 1024, crawl.max_document_bytes),
             "PARITY_RECHECK_DAYS": crawl.recheck_days,
+            "PARITY_WARC": warc_path,
         }
     )
     return settings

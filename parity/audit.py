@@ -61,9 +61,16 @@ class Collected:
     incomplete_orgs: frozenset[str] = field(default_factory=frozenset)
 
 
+def warc_path(out_dir: Path) -> Path:
+    """Where ``[crawl] warc = true`` / ``--warc`` puts the evidence archive (appended to by a rerun)."""
+    return out_dir / "crawl.warc.gz"
+
+
 def run_crawl(config_path: Path, store_path: Path, run_id: str, now: dt.datetime,
-              orgs: list[str] | None = None, verbose: bool = False) -> int:
+              orgs: list[str] | None = None, verbose: bool = False, warc: Path | None = None) -> int:
     """Run ``python -m crawler.run`` and return its exit status.
+
+    ``warc``: the WARC file the crawl appends every downloaded response to (None: no archive).
 
     The child shares our process group, so Ctrl-C reaches it directly and it
     stops gracefully; we only wait. A second Ctrl-C while waiting is passed on.
@@ -74,6 +81,8 @@ def run_crawl(config_path: Path, store_path: Path, run_id: str, now: dt.datetime
         cmd += ["--org", org]
     if verbose:
         cmd.append("--verbose")
+    if warc is not None:
+        cmd += ["--warc", str(warc)]
     env = dict(os.environ)
     env.setdefault("PYTHONUNBUFFERED", "1")
     child = subprocess.Popen(cmd, env=env)

@@ -112,8 +112,10 @@ def _print_summary(summary: dict[str, Any], fmt: OutputFormat, out_dir: Path | N
 
 
 def _crawl_step(loaded: LoadedConfig, store_path: Path, now: dt.datetime, orgs: Optional[list[str]],
-                verbose: bool, command: str) -> str:
+                verbose: bool, command: str, warc: Optional[Path] = None) -> str:
     """Begin a run, crawl in the child process, settle the run on failure; returns the run id.
+
+    ``warc``: the evidence archive the crawl appends to (None: none is written).
 
     Exit paths follow the contract: 130 interrupted (run kept as ``interrupted`` so a
     rerun resumes), 2 an input file named by the config is unreadable, 1 a crashed child.
@@ -125,7 +127,9 @@ def _crawl_step(loaded: LoadedConfig, store_path: Path, now: dt.datetime, orgs: 
     with SqliteStore(store_path) as store:
         store.begin_run(run_id, command, str(loaded.path))
     log.info("crawling %s (run %s, store %s)", loaded.path, run_id, store_path)
-    code = run_crawl(loaded.path, store_path, run_id, now, orgs, verbose)
+    if warc is not None:
+        log.info("archiving every downloaded response in %s", warc)
+    code = run_crawl(loaded.path, store_path, run_id, now, orgs, verbose, warc)
     if code == 0:
         return run_id
     with SqliteStore(store_path) as store:
@@ -139,15 +143,22 @@ def _crawl_step(loaded: LoadedConfig, store_path: Path, now: dt.datetime, orgs: 
     raise CrawlFailed(code)
 
 
+def _warc_for(loaded: LoadedConfig, out: Path, flag: bool) -> Optional[Path]:
+    """``<out>/crawl.warc.gz`` when ``--warc`` is given or the config says ``[crawl] warc = true``."""
+    from parity.audit import warc_path
+
+    return warc_path(out) if flag or loaded.config.crawl.warc else None
+
+
 def _run_audit(loaded: LoadedConfig, out: Path, store_path: Path, now: dt.datetime, fail_under: Optional[float],
-               orgs: Optional[list[str]], verbose: bool) -> dict[str, Any]:
+               orgs: Optional[list[str]], verbose: bool, warc: bool = False) -> dict[str, Any]:
     """Crawl, match, report; returns the summary (its ``exit_code`` is the contract's)."""
     from parity.audit import audit_meta, collect_from_store, match_collected
     from parity.report import summarise, write_audit_outputs
     from parity.report.history import history_block, removed_items
     from parity.store import SqliteStore
 
-    run_id = _crawl_step(loaded, store_path, now, orgs, verbose, "audit")
+    run_id = _crawl_step(loaded, store_path, now, orgs, verbose, "audit", _warc_for(loaded, out, warc))
     with SqliteStore(store_path) as store:
         collected = collect_from_store(store, loaded, run_id, now, orgs)
         log.info("matching %d posts against %d web items", len(collected.posts), len(collected.web))
@@ -169,6 +180,8 @@ FailUnder = Annotated[Optional[float], typer.Option("--fail-under", min=0, max=1
 Fmt = Annotated[OutputFormat, typer.Option("--format", help="stdout: a table, or one JSON object (the summary)")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="more detail on stderr")]
 Now = Annotated[Optional[str], typer.Option("--now", hidden=True, help="audit clock (ISO 8601), for replays")]
+Warc = Annotated[bool, typer.Option("--warc", help="archive every downloaded response in DIR/crawl.warc.gz "
+                                    "(evidence; credentials redacted; also [crawl] warc = true)")]
 
 
 @app.command()
@@ -182,10 +195,11 @@ def audit(
     org: Annotated[Optional[list[str]], typer.Option("--org", help="only this organisation (repeatable)")] = None,
     verbose: Verbose = False,
     now: Now = None,
+    warc: Warc = False,
 ) -> None:
     """Collect + match + report for every organisation in CONFIG."""
     loaded, clock, out_dir, store_path = _prepare(config, out, store, org, verbose, now)
-    summary = _run_audit(loaded, out_dir, store_path, clock, fail_under, org, verbose)
+    summary = _run_audit(loaded, out_dir, store_path, clock, fail_under, org, verbose, warc)
     _print_summary(summary, fmt, out_dir)
     raise typer.Exit(summary["exit_code"])
 
@@ -218,13 +232,14 @@ def crawl(
     org: Annotated[Optional[list[str]], typer.Option("--org", help="only this organisation (repeatable)")] = None,
     verbose: Verbose = False,
     now: Now = None,
+    warc: Warc = False,
 ) -> None:
     """Collect only: writes posts.jsonl, web.jsonl, sources.jsonl."""
     from parity.audit import collect_from_store, export_crawl
     from parity.store import SqliteStore
 
     loaded, clock, out_dir, store_path = _prepare(config, out, store, org, verbose, now)
-    run_id = _crawl_step(loaded, store_path, clock, org, verbose, "crawl")
+    run_id = _crawl_step(loaded, store_path, clock, org, verbose, "crawl", _warc_for(loaded, out_dir, warc))
     with SqliteStore(store_path) as db:
         collected = collect_from_store(db, loaded, run_id, clock, org)
         export_crawl(out_dir, collected)
@@ -340,6 +355,7 @@ def demo(
     fail_under: FailUnder = None,
     fmt: Fmt = OutputFormat.table,
     verbose: Verbose = False,
+    warc: Warc = False,
 ) -> None:
     """Start the bundled demo world on 127.0.0.1, audit it, write the report, stop the servers."""
     from parity.demo.world import DemoWorld
@@ -347,7 +363,8 @@ def demo(
     _setup_logging(verbose)
     out.mkdir(parents=True, exist_ok=True)
     store_path = out / "parity.sqlite"
-    for stale in (store_path, out / "parity.sqlite-wal", out / "parity.sqlite-shm"):
+    # A fresh world each time: yesterday's store and evidence archive would describe other servers.
+    for stale in (store_path, out / "parity.sqlite-wal", out / "parity.sqlite-shm", out / "crawl.warc.gz"):
         stale.unlink(missing_ok=True)
     clock = dt.datetime.now(dt.timezone.utc)
     with DemoWorld(now=clock) as world:
@@ -355,7 +372,7 @@ def demo(
         config_path.write_text(world.config_toml(), encoding="utf-8")
         loaded = load_config(config_path)
         log.info("demo world: web %s, mastodon %s, bluesky %s", world.web_base, world.mastodon_base, world.bluesky_base)
-        summary = _run_audit(loaded, out, store_path, clock, fail_under, None, verbose)
+        summary = _run_audit(loaded, out, store_path, clock, fail_under, None, verbose, warc)
     _print_summary(summary, fmt, out)
     raise typer.Exit(summary["exit_code"])
 

@@ -46,6 +46,9 @@ class CrawlSettings(_Strict):
     recheck_days: float | None = Field(
         7.0, ge=0, description="after a complete run, social accounts are re-read only this far back (plus anything "
         "new since the last run); edits and deletions are detected in that range; >= window_days re-reads the whole window")
+    warc: bool = Field(
+        False, description="write every downloaded response (web and social APIs) to <out dir>/crawl.warc.gz, "
+        "the evidence archive; credentials redacted (also: --warc)")
 
 
 class MatchSettings(_Strict):

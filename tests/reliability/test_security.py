@@ -96,7 +96,7 @@ def test_crawl_stays_on_the_configured_host(tmp_path: Path, allow: bool) -> None
 
 
 def test_token_canaries_never_leave_the_authorization_header(tmp_path: Path) -> None:
-    """Tokens in the environment; APIs that redirect offsite, fail and time out; every output grepped."""
+    """Tokens in the environment; APIs that redirect offsite, fail and time out; every output (and the WARC) grepped."""
     fb, x = f"FBCANARY{secrets.token_hex(12)}", f"XCANARY{secrets.token_hex(12)}"
     main = SitePlan(pages=2, seed=95, faults=[
         Rule("redirect", prefix="/v21.0/", params={"to": OTHER + "/stolen"}),  # Graph answers with an offsite redirect
@@ -109,7 +109,8 @@ def test_token_canaries_never_leave_the_authorization_header(tmp_path: Path) -> 
             {"platform": "facebook", "page_id": "4711", "token_env": "FB_TOKEN", "api": base},
             {"platform": "x", "user_id": "4712", "token_env": "X_TOKEN", "api": base},
         ]}], retries=1)
-        result = run_parity(tmp_path, config, "--verbose", env={"FB_TOKEN": fb, "X_TOKEN": x, "PARITY_DEBUG": "1"})
+        result = run_parity(tmp_path, config, "--verbose", "--warc",
+                            env={"FB_TOKEN": fb, "X_TOKEN": x, "PARITY_DEBUG": "1"})
     log = server.log()
     assert result.code == 4
     graph = [e for e in log if e["target"].startswith("/v21.0/")]
@@ -123,7 +124,9 @@ def test_token_canaries_never_leave_the_authorization_header(tmp_path: Path) -> 
             if path.name.endswith(".gz"):
                 data = gzip.decompress(data)
             outputs[str(path)] = data.decode("latin-1")
-    assert len(outputs) >= 9  # stdout, stderr, config, store (+ WAL), 7 report files
+    assert len(outputs) >= 10  # stdout, stderr, config, store (+ WAL), 7 report files, the WARC
+    warc = outputs[str(result.out / "crawl.warc.gz")]  # the evidence archive, decompressed: it has the API answers
+    assert "/v21.0/4711/posts" in warc and "/2/users/4712/tweets" in warc and "Authorization: [redacted]" in warc
     for where, text in outputs.items():
         for canary in (fb, x, fb[8:20], x[7:19]):
             assert canary not in text, f"token leaked into {where}"

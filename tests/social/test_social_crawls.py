@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gzip
 import json
 import math
 import os
@@ -130,7 +131,7 @@ def test_tokens_never_reach_outputs_logs_or_store(tmp_path: Path) -> None:
         out = tmp_path / "out"
         result = subprocess.run(
             [sys.executable, "-m", "parity.cli", "audit", str(tmp_path / "audit.toml"), "--out", str(out), "--store",
-             str(tmp_path / "store.sqlite"), "--format", "json", "--verbose"],
+             str(tmp_path / "store.sqlite"), "--format", "json", "--verbose", "--warc"],
             capture_output=True, text=True, cwd=ROOT, timeout=180, env=env)
         graph_pages = log.count(f"/v21.0/{worlds.PAGE_ID}/posts", "graph")
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
@@ -150,8 +151,13 @@ def test_tokens_never_reach_outputs_logs_or_store(tmp_path: Path) -> None:
     texts = {"stdout": result.stdout, "stderr": result.stderr}
     for path in [*tmp_path.rglob("*")]:
         if path.is_file():
-            texts[str(path)] = path.read_bytes().decode("latin-1")
-    assert len(texts) >= 8
+            data = path.read_bytes()
+            texts[str(path)] = (gzip.decompress(data) if path.name.endswith(".gz") else data).decode("latin-1")
+    assert len(texts) >= 9
+    warc = texts[str(out / "crawl.warc.gz")]  # the evidence archive holds the API answers, tokens redacted
+    # request + response record per page fetched
+    assert warc.count(f"WARC-Target-URI: {base['graph']}/v21.0/{worlds.PAGE_ID}/posts") == 2 * graph_pages
+    assert "access_token=[redacted]" in warc and "Authorization: [redacted]" in warc
     for where, text in texts.items():
         for canary in (canary_fb, canary_x, canary_fb[:12], canary_x[:12]):
             assert canary not in text, f"token leaked into {where}"

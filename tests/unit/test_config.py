@@ -145,3 +145,12 @@ def test_match_rules_and_bad_regex(tmp_path: Path) -> None:
     assert ":14: match.exclude: not a regular expression" in line
     (line,) = problems(write(tmp_path, GOOD + '\n[match]\nrules = ["hälsningar"]\n', "bad2.toml"))
     assert ":14: match.rules[0]: " in line
+
+
+def test_warc_switch_defaults_off_and_names_its_line(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, GOOD)).config.crawl.warc is False
+    on = write(tmp_path, GOOD.replace("delay_seconds = 0.5", "delay_seconds = 0.5\nwarc = true"), "on.toml")
+    assert load_config(on).config.crawl.warc is True
+    path = write(tmp_path, GOOD.replace("delay_seconds = 0.5", 'delay_seconds = 0.5\nwarc = "sometimes"'), "bad.toml")
+    (line,) = problems(path)
+    assert line.startswith(f"{path}:3: crawl.warc: ")
