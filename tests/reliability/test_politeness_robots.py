@@ -105,3 +105,32 @@ def test_r7_concurrency_limit_holds_without_delay(tmp_path: Path) -> None:
     assert max_overlap([e for e in log if e["target"].startswith("/news/")]) == 2
     [detail] = [d["detail"] for d in latest_source_details(result.store) if d["kind"] == "sitemap"]
     assert detail["stats"]["downloader/request_count"] == 14  # robots.txt + sitemap + 12 pages
+
+
+def _page_gaps_and_peak(tmp_path: Path, autothrottle: bool) -> tuple[list[float], int]:
+    """Start-to-start gaps between page requests and the peak in flight, 20 pages answering in 0.4 s."""
+    site = SitePlan(pages=20, seed=73, latency=0.4)
+    with FaultServerProcess(Plan(sites={"main": site}), tmp_path / "srv") as server:
+        config = config_toml([{"id": ORG, "web": [{"type": "sitemap", "url": server.url() + "/sitemap.xml"}]}],
+                             concurrency_per_host=4, delay_seconds=0.05, autothrottle=autothrottle)
+        result = run_parity(tmp_path, config, command="crawl")
+    assert result.code == 0, result.stderr[-2000:]
+    assert len(jsonl(result.out / "web.jsonl")) == 20
+    pages = [e for e in server.log() if e["target"].startswith("/news/")]
+    starts = sorted(e["start"] for e in pages)
+    return [b - a for a, b in zip(starts, starts[1:])], max_overlap(pages)
+
+
+def test_autothrottle_slows_down_for_a_slow_host(tmp_path: Path) -> None:
+    """A host answering in 0.4 s: AutoThrottle (target concurrency 1) stretches the 0.05 s delay towards the latency.
+
+    Without it the same crawl keeps up to 4 requests in flight, 0.05 s apart.
+    """
+    gaps_off, peak_off = _page_gaps_and_peak(tmp_path / "off", autothrottle=False)
+    gaps_on, peak_on = _page_gaps_and_peak(tmp_path / "on", autothrottle=True)
+    late_on = sorted(gaps_on[len(gaps_on) // 2:])  # once it has seen a few latencies
+    late_off = sorted(gaps_off[len(gaps_off) // 2:])
+    assert peak_off >= 3, peak_off
+    assert late_off[len(late_off) // 2] < 0.15, late_off
+    assert late_on[len(late_on) // 2] >= 0.2, late_on  # median gap: about the latency (jitter 0.5–1.5×)
+    assert peak_on < peak_off and peak_on <= 3, (peak_on, peak_off)  # measured: 2 vs 4
