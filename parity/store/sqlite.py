@@ -68,6 +68,11 @@ def _hash_record(data: dict[str, Any], ignore: tuple[str, ...] = ()) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
+def _edit_key(text: Any) -> str:
+    """A post's text as a reader sees it: case and white space do not make an edit."""
+    return " ".join(str(text or "").split()).casefold()
+
+
 #: Fields that change without the content changing (counts, fetch bookkeeping).
 _VOLATILE = ("first_seen_at", "last_seen_at", "collected_at", "replies_count", "reblogs_count",
              "favourites_count", "like_count", "repost_count", "reply_count")
@@ -157,7 +162,7 @@ class SqliteStore:
         now = format_time(seen_at or utcnow())
         data = post.to_json_dict()
         digest = _hash_record(data, _VOLATILE)
-        row = self.db.execute("SELECT content_hash, first_seen_at FROM posts WHERE id=?", (post.id,)).fetchone()
+        row = self.db.execute("SELECT content_hash, record FROM posts WHERE id=?", (post.id,)).fetchone()
         if row is None:
             self.db.execute(
                 "INSERT INTO posts (id, org, platform, published_at, record, content_hash, source_key,"
@@ -169,11 +174,14 @@ class SqliteStore:
         if row[0] == digest:
             self.db.execute("UPDATE posts SET last_seen_at=?, deleted_at=NULL WHERE id=?", (now, post.id))
             return "same"
+        # Only a changed text is an edit we infer ourselves: the same post read through the
+        # Mastodon API one night and its RSS fallback the next differs in media and metadata.
+        text_changed = _edit_key(json.loads(row[1]).get("text")) != _edit_key(data.get("text"))
         self.db.execute(
             "UPDATE posts SET record=?, content_hash=?, published_at=?, last_seen_at=?, deleted_at=NULL,"
-            " edited_at=COALESCE(?, ?) WHERE id=?",
+            " edited_at=COALESCE(?, ?, edited_at) WHERE id=?",
             (json.dumps(data, ensure_ascii=False), digest, format_time(post.published_at), now,
-             data.get("edited_at"), now, post.id),
+             data.get("edited_at"), now if text_changed else None, post.id),
         )
         return "changed"
 

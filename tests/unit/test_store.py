@@ -48,6 +48,23 @@ def test_post_edit_is_recorded(tmp_path: Path) -> None:
         assert stored.model_extra["edited_at"] == "2026-03-01T13:00:00Z"
 
 
+def test_same_text_read_another_way_is_not_an_edit(tmp_path: Path) -> None:
+    """API one night, RSS fallback the next: media and layout differ, the text does not."""
+    with SqliteStore(tmp_path / "s.sqlite") as store:
+        via_api = Post(id="p1", org="o", platform="mastodon", text="Vattnet stängs av  kl. 8–16.",
+                       media=[{"type": "image", "alt": "Karta", "url": "https://m.example/a.png"}])
+        via_rss = Post(id="p1", org="o", platform="mastodon", text="Vattnet stängs av\nkl. 8–16.")
+        store.upsert_post(via_api, seen_at=T0)
+        assert store.upsert_post(via_rss, seen_at=T0 + dt.timedelta(days=1)) == "changed"
+        (stored,) = store.posts()
+        assert "edited_at" not in stored.model_extra and not stored.media
+        edited = via_rss.model_copy(update={"text": "Vattnet stängs av kl. 9–17."})
+        store.upsert_post(edited, seen_at=T0 + dt.timedelta(days=2))
+        store.upsert_post(edited.model_copy(update={"media": via_api.media}), seen_at=T0 + dt.timedelta(days=3))
+        (stored,) = store.posts()
+        assert stored.model_extra["edited_at"] == "2026-03-03T08:00:00Z"  # the text edit, not the later media change
+
+
 def test_deleted_post_stays_in_history(tmp_path: Path) -> None:
     with SqliteStore(tmp_path / "s.sqlite") as store:
         store.upsert_post(Post(id="p1", org="o", platform="mastodon", text="x"))
