@@ -17,7 +17,8 @@ separate processes from the JSONL files to the written verdicts ("whole process"
   to `python -m parity.match` when the console script is missing).
 
 Reported: wall time and CPU time (best of 2 interleaved runs: the machine is shared),
-peak memory of the whole process tree (PSS sampled every 0.5 s, workers included), link accuracy and social_only F1
+peak memory of the whole process tree (PSS sampled every 0.5 s, workers included) and of
+its largest process (peak RSS), link accuracy and social_only F1
 on the synthetic truth, time ratio ours/baseline, growth when the data doubles, and (with
 --profile) where our time goes next to the cost of reading + tokenising alone.
 """
@@ -143,9 +144,10 @@ with open(sys.argv[3], "w") as fh:
 '''
 
 
-def _tree_pss_mb(root: int) -> float:
+def _tree_pss_mb(root: int) -> tuple[float, float]:
     """Proportional set size of a process and all its descendants (shared pages counted
-    once across the tree), in MB; 0 when it is gone."""
+    once across the tree), in MB, and the largest peak RSS (VmHWM) of one of them; 0 when
+    it is gone."""
     pids, todo = [], [root]
     while todo:
         pid = todo.pop()
@@ -156,7 +158,7 @@ def _tree_pss_mb(root: int) -> float:
                     todo.extend(int(c) for c in fh.read().split())
         except OSError:
             pass
-    total = 0
+    total, largest = 0, 0
     for pid in pids:
         try:
             with open(f"/proc/{pid}/smaps_rollup") as fh:
@@ -164,25 +166,32 @@ def _tree_pss_mb(root: int) -> float:
                     if line.startswith("Pss:"):
                         total += int(line.split()[1])
                         break
+            with open(f"/proc/{pid}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmHWM:"):
+                        largest = max(largest, int(line.split()[1]))
+                        break
         except OSError:
             pass
-    return total / 1024.0
+    return total / 1024.0, largest / 1024.0
 
 
-def run_child(cmd: list[str], env: dict | None = None) -> tuple[float, float, float]:
-    """Wall seconds, CPU seconds (user + system, worker processes included) and the peak of
+def run_child(cmd: list[str], env: dict | None = None) -> tuple[float, float, float, float]:
+    """Wall seconds, CPU seconds (user + system, worker processes included), the peak of
     the process tree's memory (MB): max of the main process's ru_maxrss and the sampled
-    PSS of the whole tree (worker processes included)."""
+    PSS of the whole tree (worker processes included), and the largest single process's
+    peak RSS (MB)."""
     import threading
 
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    peak = [0.0]
+    peak = [0.0, 0.0]
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
-            peak[0] = max(peak[0], _tree_pss_mb(proc.pid))
+            tree, largest = _tree_pss_mb(proc.pid)
+            peak[0], peak[1] = max(peak[0], tree), max(peak[1], largest)
             done.wait(0.5)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -193,7 +202,8 @@ def run_child(cmd: list[str], env: dict | None = None) -> tuple[float, float, fl
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{cmd[:3]} failed with {status}")
-    return wall, usage.ru_utime + usage.ru_stime, max(peak[0], usage.ru_maxrss / 1024.0)
+    largest = max(peak[1], usage.ru_maxrss / 1024.0)
+    return wall, usage.ru_utime + usage.ru_stime, max(peak[0], largest), largest
 
 
 def ours_cmd(d: Path, out: Path) -> list[str]:
@@ -249,8 +259,10 @@ def bench_size(base: Path, n_posts: int, n_web: int, n_orgs: int = 1, baseline: 
         wall = min(r[0] for r in runs[name])
         cpu = min(r[1] for r in runs[name])
         rss = max(r[2] for r in runs[name])
+        largest = max(r[3] for r in runs[name])
         la, f1 = quality(d / "truth.jsonl", d / f"{name}.out", name == "baseline")
         res[name] = {"wall_s": round(wall, 1), "cpu_s": round(cpu, 1), "peak_mem_mb": round(rss),
+                     "largest_process_mb": round(largest),
                      "link_accuracy": round(la, 3), "social_only_f1": round(f1, 3)}
     if baseline:
         res["ratio_wall"] = round(res["ours"]["wall_s"] / res["baseline"]["wall_s"], 2)

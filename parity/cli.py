@@ -263,29 +263,23 @@ def match(
     verbose: Verbose = False,
 ) -> None:
     """Match only, offline, on any data in the record format."""
-    from parity.jsonl import read_records, write_records
-    from parity.match import MatchOptions, match_posts
+    from parity.match import MatchOptions
     from parity.match.options import ExcludeRule
-    from parity.records import Post, SourceStatus, WebItem
+    from parity.match.stream import check_files, match_files
 
     _setup_logging(verbose)
     if embeddings not in ("auto", "on", "off"):
         _fail(f"--embeddings: expected auto, on or off, got {embeddings!r}")
-    post_records = read_records(posts, Post)
-    web_records = read_records(web, WebItem)
-    incomplete = set(incomplete_org or [])
-    if sources is not None:
-        incomplete |= {s.org for s in read_records(sources, SourceStatus) if s.status != "ok"}
     try:
         rules = tuple(ExcludeRule(name=f"cli:{i}", pattern=p) for i, p in enumerate(exclude or []))
     except ValueError as exc:
+        check_files(posts, web, sources)  # a broken input line is reported first, as always
         _fail(f"--exclude: {exc}")
-    options = MatchOptions(grace_hours=grace_hours, incomplete_orgs=frozenset(incomplete), exclude_rules=rules,
-                           use_embeddings=embeddings)  # type: ignore[arg-type]
-    log.info("matching %d posts against %d web items", len(post_records), len(web_records))
-    verdicts = match_posts(post_records, web_records, options)
-    write_records(out, verdicts)
-    log.info("%d verdicts written to %s", len(verdicts), out)
+    options = MatchOptions(grace_hours=grace_hours, incomplete_orgs=frozenset(incomplete_org or []),
+                           exclude_rules=rules, use_embeddings=embeddings)  # type: ignore[arg-type]
+    # big inputs are streamed organisation group by group (parity.match.stream); same verdicts
+    stats = match_files(posts, web, out, options, sources_path=sources)
+    log.info("%d verdicts written to %s", stats["verdicts"], out)
 
 
 @app.command()

@@ -10,8 +10,9 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -33,52 +34,82 @@ def read_records(path: str | Path, model: type[M]) -> list[M]:
     return list(iter_records(path, model))
 
 
-def iter_records(path: str | Path, model: type[M]) -> Iterator[M]:
-    """Stream records; blank lines are skipped, anything else must validate."""
+def open_records(path: str | Path):
+    """The file opened for binary reading, or a one-line :class:`RecordError`."""
     path = Path(path)
     try:
-        handle = path.open("rb")  # decoded line by line, so an encoding error names its own line
+        return path.open("rb")  # decoded line by line, so an encoding error names its own line
     except FileNotFoundError:
         raise RecordError(f"{path}: file not found") from None
     except OSError as exc:
         raise RecordError(f"{path}: {exc.strerror or exc}") from None
-    with handle:
+
+
+def parse_line(path: str | Path, lineno: int, raw: bytes) -> dict | None:
+    """One raw line as a JSON object; ``None`` for a blank line; :class:`RecordError` otherwise."""
+    try:
+        line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+    except UnicodeDecodeError:
+        raise RecordError(f"{path}:{lineno}: (line): not UTF-8 text") from None
+    if not line.strip():
+        return None
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise RecordError(f"{path}:{lineno}: (line): not valid JSON ({exc.msg})") from None
+    if not isinstance(data, dict):
+        raise RecordError(f"{path}:{lineno}: (line): expected a JSON object")
+    return data
+
+
+def validate(path: str | Path, lineno: int, data: dict, model: type[M]) -> M:
+    """``data`` (from :func:`parse_line`) as ``model``, or a one-line :class:`RecordError`."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        field, msg = _first_error(exc)
+        raise RecordError(f"{path}:{lineno}: {field}: {msg}") from None
+
+
+def iter_records(path: str | Path, model: type[M]) -> Iterator[M]:
+    """Stream records; blank lines are skipped, anything else must validate."""
+    path = Path(path)
+    with open_records(path) as handle:
         for lineno, raw in enumerate(handle, start=1):
-            try:
-                line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
-            except UnicodeDecodeError:
-                raise RecordError(f"{path}:{lineno}: (line): not UTF-8 text") from None
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise RecordError(f"{path}:{lineno}: (line): not valid JSON ({exc.msg})") from None
-            if not isinstance(data, dict):
-                raise RecordError(f"{path}:{lineno}: (line): expected a JSON object")
-            try:
-                yield model.model_validate(data)
-            except ValidationError as exc:
-                field, msg = _first_error(exc)
-                raise RecordError(f"{path}:{lineno}: {field}: {msg}") from None
+            data = parse_line(path, lineno, raw)
+            if data is not None:
+                yield validate(path, lineno, data, model)
 
 
-def write_records(path: str | Path, records: Iterable[BaseModel]) -> int:
-    """Write records atomically (temp file + rename) so a crash never leaves half a file."""
+@contextmanager
+def atomic_text(path: str | Path, binary: bool = False) -> Iterator[Any]:
+    """A file (text, UTF-8, or ``binary``) written to a temporary name beside ``path`` and
+    renamed over it only when the block ends without an exception, so a crash never
+    leaves half a file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    count = 0
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            for record in records:
-                to_json = getattr(record, "to_json_dict", None)
-                data = to_json() if to_json else record.model_dump(mode="json")
-                out.write(json.dumps(data, ensure_ascii=False, sort_keys=False))
-                out.write("\n")
-                count += 1
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as out:
+            yield out
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def record_line(record: BaseModel) -> str:
+    """The JSONL line (with its newline) :func:`write_records` writes for ``record``."""
+    to_json = getattr(record, "to_json_dict", None)
+    data = to_json() if to_json else record.model_dump(mode="json")
+    return json.dumps(data, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def write_records(path: str | Path, records: Iterable[BaseModel]) -> int:
+    """Write records atomically (temp file + rename) so a crash never leaves half a file."""
+    count = 0
+    with atomic_text(path) as out:
+        for record in records:
+            out.write(record_line(record))
+            count += 1
     return count

@@ -2,13 +2,13 @@
 
 Options: ``--grace-hours``, ``--incomplete-org ORG`` (repeatable), ``--exclude RULE``
 (repeatable: built-in names or ``name=regex``), ``--embeddings auto|on|off``,
-``--embedding-cache DIR|none``. Progress goes to stderr; exit 0, or 2 on bad input.
+``--embedding-cache DIR|none``. Progress goes to stderr; exit 0, or 2 on bad input (one line,
+``file:line: field: message``; the output file is then left as it was).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from typing import Sequence
@@ -27,22 +27,9 @@ def _rules(values: Sequence[str]) -> tuple:
     return tuple(out)
 
 
-def _read(path: str, model):
-    items = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                items.append(model.model_validate_json(line))
-            except Exception as exc:  # pydantic.ValidationError, JSON errors
-                raise SystemExit(f"{path}:{n}: {str(exc).splitlines()[0]}") from None
-    return items
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    from parity.match import match_posts
-    from parity.records import Post, WebItem
+    from parity.jsonl import RecordError
+    from parity.match.stream import match_files
 
     ap = argparse.ArgumentParser(prog="python -m parity.match", description="Match posts to web items.")
     ap.add_argument("--posts", required=True)
@@ -67,19 +54,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     t0 = time.perf_counter()
     try:
-        posts = _read(args.posts, Post)
-        web = _read(args.web, WebItem)
-    except SystemExit as exc:
+        # streamed organisation group by organisation group when the input is big (parity.match.stream)
+        stats = match_files(args.posts, args.web, args.out, opts)
+    except RecordError as exc:
         print(exc, file=sys.stderr)
         return 2
-    t1 = time.perf_counter()
-    print(f"read {len(posts)} posts, {len(web)} web items in {t1 - t0:.1f}s", file=sys.stderr)
-    verdicts = match_posts(posts, web, opts)
-    t2 = time.perf_counter()
-    with open(args.out, "w", encoding="utf-8") as fh:
-        for v in verdicts:
-            fh.write(json.dumps(v.to_json_dict(), ensure_ascii=False) + "\n")
-    print(f"matched in {t2 - t1:.1f}s, wrote {len(verdicts)} verdicts in {time.perf_counter() - t2:.1f}s", file=sys.stderr)
+    print(f"matched {stats['posts']} posts against {stats['web']} web items in {time.perf_counter() - t0:.1f}s "
+          f"({stats['chunks']} chunks, {stats['workers']} processes), wrote {stats['verdicts']} verdicts",
+          file=sys.stderr)
     return 0
 
 
