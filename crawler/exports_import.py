@@ -64,7 +64,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import ValidationError
 
 from crawler.pages.dates import parse_datetime
-from crawler.pages.tabular import csv_rows, decode_table
+from crawler.pages.tabular import csv_rows, decode_table, header_delimiter
+from parity.jsonl import RecordError, parse_text_line, validate
 from parity.records import Media, Post
 
 log = logging.getLogger(__name__)
@@ -96,8 +97,8 @@ _SHARE = ("share", "shared", "retweet", "repost", "reblog", "boost", "delning")
 _REPLY = ("reply", "comment", "svar")
 
 
-class ExportError(ValueError):
-    """One line: ``file:line: field: message``."""
+class ExportError(RecordError):
+    """One line: ``file:line: field: message`` (a :class:`RecordError`, as a bad posts.jsonl line is)."""
 
     def __init__(self, where: str, line: int, field: str, message: str) -> None:
         super().__init__(f"{where}:{line}: {field}: {message}")
@@ -368,28 +369,15 @@ def read_export(path: str | Path, *, org: str, fmt: str = "auto", columns: dict[
                     fmt = "posts_jsonl"
         else:
             header_line = text.split("\n", 1)[0]
-            fmt = "meta_csv" if is_meta_header(next(csv.reader([header_line],
-                                                                delimiter=max((",", ";", "\t"),
-                                                                              key=header_line.count)), [])) \
-                else "generic_csv"
+            header = next(csv.reader([header_line], delimiter=header_delimiter(text)), [])
+            fmt = "meta_csv" if is_meta_header(header) else "generic_csv"
     posts: list[Post] = []
     stem = file.stem
     if fmt == "posts_jsonl":
         for number, raw in enumerate(text.splitlines(), start=1):
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise ExportError(where, number, "(line)", f"not valid JSON ({exc.msg})") from None
-            if not isinstance(obj, dict):
-                raise ExportError(where, number, "(line)", "expected a JSON object")
-            try:
-                posts.append(Post.model_validate({**obj, "org": org}))
-            except ValidationError as exc:
-                err = exc.errors()[0]
-                raise ExportError(where, number, ".".join(str(p) for p in err.get("loc", ())) or "(record)",
-                                  err.get("msg", "invalid value")) from None
+            obj = parse_text_line(where, number, raw)
+            if obj is not None:
+                posts.append(validate(where, number, {**obj, "org": org}, Post))
     elif fmt in ("meta_csv", "generic_csv"):
         header, rows = _csv_rows(text, where)
         if fmt == "meta_csv":

@@ -7,10 +7,11 @@ rows already imported in earlier runs stay in the store.
 
 from __future__ import annotations
 
+from parity.jsonl import RecordError
 from parity.records import SourceStatus, WebItem, web_item_id
 from parity.store import SqliteStore
 
-from crawler.exports_import import ExportError, read_export
+from crawler.exports_import import read_export
 from crawler.pages.register import read_register
 from crawler.pages.types import PageError
 from crawler.sources import SourceSpec
@@ -50,7 +51,7 @@ def import_file_source(spec: SourceSpec, store: SqliteStore) -> SourceStatus:
             columns=getattr(options, "columns", None), as_platform=getattr(options, "as_platform", None),
             timezone=getattr(options, "timezone", None),
         )
-    except ExportError as exc:
+    except RecordError as exc:  # ExportError and the posts.jsonl lines it reads
         return SourceStatus(org=spec.org, kind=spec.kind, url=spec.target, status="failed", error=str(exc))
     with store.transaction():
         for post in posts:

@@ -51,6 +51,11 @@ def parse_line(path: str | Path, lineno: int, raw: bytes) -> dict | None:
         line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
     except UnicodeDecodeError:
         raise RecordError(f"{path}:{lineno}: (line): not UTF-8 text") from None
+    return parse_text_line(path, lineno, line)
+
+
+def parse_text_line(path: str | Path, lineno: int, line: str) -> dict | None:
+    """:func:`parse_line` of a line already decoded (exports arrive in Excel's encodings)."""
     if not line.strip():
         return None
     try:

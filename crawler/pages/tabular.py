@@ -32,11 +32,15 @@ def decode_table(data: bytes, where: str) -> tuple[str, str]:
         return data.decode("cp1252", errors="replace"), "cp1252"
 
 
+def header_delimiter(text: str) -> str:
+    """The separator the header line uses most: ``,``, ``;`` (Swedish Excel) or a tab."""
+    first_line = text.split("\n", 1)[0]
+    return max((",", ";", "\t"), key=first_line.count)
+
+
 def csv_rows(text: str, fail: Fail) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     """The header and the non-blank rows with the line each starts on; the header picks the separator."""
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=header_delimiter(text))
     try:
         header = [name.strip() for name in next(reader)]
     except StopIteration:
