@@ -17,13 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from parity.config import LoadedConfig
-from parity.jsonl import write_records
-from parity.records import Post, SourceStatus, Verdict, WebItem, format_time
+from parity.core.exitcodes import ExitCode
+from parity.core.sources import incomplete_web_orgs
+from parity.core.jsonl import write_records
+from parity.core.records import Post, SourceStatus, Verdict, WebItem
+from parity.core.timeutil import format_time
 from parity.store import SqliteStore
 
 log = logging.getLogger("parity")
 
-EXIT_INTERRUPTED = 130
 
 
 class CrawlFailed(RuntimeError):
@@ -95,8 +97,8 @@ def run_crawl(config_path: Path, store_path: Path, run_id: str, now: dt.datetime
             interrupted = True
             if child.poll() is None:
                 child.send_signal(signal.SIGINT)
-    if interrupted and code in (0, EXIT_INTERRUPTED, -signal.SIGINT):
-        return EXIT_INTERRUPTED
+    if interrupted and code in (0, ExitCode.INTERRUPTED, -signal.SIGINT):
+        return ExitCode.INTERRUPTED
     return code
 
 
@@ -108,23 +110,13 @@ def collect_from_store(store: SqliteStore, loaded: LoadedConfig, run_id: str, no
     posts = store.posts(org_ids, since=since)
     web = store.web_items(org_ids)
     sources = [_with_access(status, detail) for _, status, detail in store.sources(run_id)]
-    incomplete = frozenset(
-        s.org for s in sources if s.status != "ok" and _is_web_kind(s.kind)
-    )
-    return Collected(posts=posts, web=web, sources=sources, incomplete_orgs=incomplete)
+    return Collected(posts=posts, web=web, sources=sources, incomplete_orgs=incomplete_web_orgs(sources))
 
 
 def _with_access(status: SourceStatus, detail: dict[str, Any]) -> SourceStatus:
     """A social source's access path (``api``, ``rss``, ``webfinger+api``…) as an extra sources.jsonl field."""
     access = (detail or {}).get("access")
     return status.model_copy(update={"access": access}) if access else status
-
-
-_WEB_KINDS = {"feed", "sitemap", "listing", "notice_board", "page", "site", "register", "document"}
-
-
-def _is_web_kind(kind: str) -> bool:
-    return kind in _WEB_KINDS
 
 
 def match_collected(collected: Collected, loaded: LoadedConfig) -> list[Verdict]:

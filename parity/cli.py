@@ -19,11 +19,11 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from parity.core.exitcodes import ExitCode
 from parity.config import ConfigError, LoadedConfig, load_config
-from parity.jsonl import RecordError
+from parity.core.jsonl import RecordError
 from parity.store import StoreError
 
-EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_BELOW, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 
 app = typer.Typer(
     name="parity",
@@ -50,7 +50,7 @@ def _setup_logging(verbose: bool = False) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def _fail(message: str, code: int = EXIT_USAGE) -> None:
+def _fail(message: str, code: int = ExitCode.USAGE) -> None:
     typer.echo(message, err=True)
     raise typer.Exit(code)
 
@@ -66,22 +66,22 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
         except typer.Exit:
             raise
         except ConfigError as exc:
-            _fail(str(exc), EXIT_USAGE)
+            _fail(str(exc), ExitCode.USAGE)
         except (RecordError, StoreError) as exc:
-            _fail(str(exc), EXIT_USAGE)
+            _fail(str(exc), ExitCode.USAGE)
         except KeyboardInterrupt:
-            _fail("interrupted; collected records are kept in the store, a rerun resumes", EXIT_INTERRUPTED)
+            _fail("interrupted; collected records are kept in the store, a rerun resumes", ExitCode.INTERRUPTED)
         except Exception as exc:  # noqa: BLE001 - a bug: one line, traceback only on request
             if os.environ.get("PARITY_DEBUG"):
                 raise
             first = str(exc).splitlines()[0] if str(exc) else ""
             _fail(f"internal error: {type(exc).__name__}: {first} (set PARITY_DEBUG=1 for the traceback)",
-                  EXIT_INTERNAL)
+                  ExitCode.INTERNAL)
     return wrapper
 
 
 def _now(value: Optional[str]) -> dt.datetime:
-    from parity.records import parse_time
+    from parity.core.timeutil import parse_time
 
     if not value:
         return dt.datetime.now(dt.timezone.utc)
@@ -133,13 +133,13 @@ def _crawl_step(loaded: LoadedConfig, store_path: Path, now: dt.datetime, orgs: 
     if code == 0:
         return run_id
     with SqliteStore(store_path) as store:
-        if code == EXIT_INTERRUPTED:
-            store.finish_run(run_id, "interrupted", EXIT_INTERRUPTED)
-            _fail("interrupted; collected records are kept in the store, a rerun resumes", EXIT_INTERRUPTED)
-        if code == EXIT_USAGE:  # the crawl printed which file and line
-            store.finish_run(run_id, "failed", EXIT_USAGE)
-            raise typer.Exit(EXIT_USAGE)
-        store.finish_run(run_id, "failed", EXIT_INTERNAL)
+        if code == ExitCode.INTERRUPTED:
+            store.finish_run(run_id, "interrupted", ExitCode.INTERRUPTED)
+            _fail("interrupted; collected records are kept in the store, a rerun resumes", ExitCode.INTERRUPTED)
+        if code == ExitCode.USAGE:  # the crawl printed which file and line
+            store.finish_run(run_id, "failed", ExitCode.USAGE)
+            raise typer.Exit(ExitCode.USAGE)
+        store.finish_run(run_id, "failed", ExitCode.INTERNAL)
     raise CrawlFailed(code)
 
 
@@ -244,9 +244,9 @@ def crawl(
         collected = collect_from_store(db, loaded, run_id, clock, org)
         export_crawl(out_dir, collected)
         incomplete = any(s.status != "ok" for s in collected.sources)
-        db.finish_run(run_id, "finished", EXIT_INCOMPLETE if incomplete else EXIT_OK)
+        db.finish_run(run_id, "finished", ExitCode.INCOMPLETE if incomplete else ExitCode.OK)
     log.info("%d posts, %d web items written to %s", len(collected.posts), len(collected.web), out_dir)
-    raise typer.Exit(EXIT_INCOMPLETE if incomplete else EXIT_OK)
+    raise typer.Exit(ExitCode.INCOMPLETE if incomplete else ExitCode.OK)
 
 
 @app.command()

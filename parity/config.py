@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from parity.core.sources import CONFIG_WEB_TYPES
 from parity.toml_locate import locate
 
 _ORG_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -119,7 +120,6 @@ WebSource = Annotated[
     Union[FeedSource, SitemapSource, ListingSource, NoticeBoardSource, PageSource, SiteSource, RegisterSource],
     Field(discriminator="type"),
 ]
-WEB_SOURCE_TYPES = ("feed", "sitemap", "listing", "notice_board", "page", "site", "register")
 
 
 class _SocialBase(_Strict):
@@ -272,7 +272,7 @@ class LoadedConfig:
         return candidate if candidate.is_absolute() else (self.path.parent / candidate)
 
 
-_TAGS = set(WEB_SOURCE_TYPES) | set(SOCIAL_PLATFORMS)
+_TAGS = set(CONFIG_WEB_TYPES) | set(SOCIAL_PLATFORMS)
 
 
 def _field_path(loc: tuple[Any, ...]) -> tuple[list[Any], str]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from parity.jsonl import write_records
-from parity.records import Post, SourceStatus, Verdict, WebItem
+from parity.core.jsonl import write_records
+from parity.core.records import Post, SourceStatus, Verdict, WebItem
 from parity.report.exports import read_audit_folder, verdict_table, write_csv, write_summary
 from parity.report.render import render_report, write_report
 from parity.report.summary import summarise
