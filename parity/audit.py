@@ -122,20 +122,8 @@ def _with_access(status: SourceStatus, detail: dict[str, Any]) -> SourceStatus:
 def match_collected(collected: Collected, loaded: LoadedConfig) -> list[Verdict]:
     from parity.match import MatchOptions, match_posts
 
-    settings = loaded.config.match
-    options = MatchOptions(
-        grace_hours=loaded.config.crawl.grace_hours,
-        incomplete_orgs=collected.incomplete_orgs,
-        exclude_rules=(*settings.rules, *_exclude_rules(settings.exclude)),
-        use_embeddings=settings.use_embeddings,
-    )
+    options = MatchOptions.from_config(loaded.config, collected.incomplete_orgs)
     return match_posts(collected.posts, collected.web, options)
-
-
-def _exclude_rules(patterns: list[str]) -> list[Any]:
-    from parity.match.options import ExcludeRule
-
-    return [ExcludeRule(name=f"config:{i}", pattern=p) for i, p in enumerate(patterns)]
 
 
 def export_crawl(folder: Path, collected: Collected) -> None:

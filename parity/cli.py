@@ -19,6 +19,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from parity.core.embeddings import DEFAULT_EMBEDDINGS, EMBEDDING_MODES
 from parity.core.exitcodes import ExitCode
 from parity.config import ConfigError, LoadedConfig, load_config
 from parity.core.jsonl import RecordError
@@ -259,19 +260,19 @@ def match(
     grace_hours: Annotated[float, typer.Option("--grace-hours", min=0)] = 24.0,
     incomplete_org: Annotated[Optional[list[str]], typer.Option("--incomplete-org", help="treat this org's web side as incomplete")] = None,
     exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="regex: matching posts are excluded (repeatable)")] = None,
-    embeddings: Annotated[str, typer.Option("--embeddings", help="auto|on|off: the optional dense signal")] = "off",
+    embeddings: Annotated[str, typer.Option("--embeddings", help="auto|on|off: the optional dense signal")] = DEFAULT_EMBEDDINGS,
     verbose: Verbose = False,
 ) -> None:
     """Match only, offline, on any data in the record format."""
     from parity.match import MatchOptions
-    from parity.match.options import ExcludeRule
+    from parity.match.options import parse_exclude_args
     from parity.match.stream import check_files, match_files
 
     _setup_logging(verbose)
-    if embeddings not in ("auto", "on", "off"):
+    if embeddings not in EMBEDDING_MODES:
         _fail(f"--embeddings: expected auto, on or off, got {embeddings!r}")
     try:
-        rules = tuple(ExcludeRule(name=f"cli:{i}", pattern=p) for i, p in enumerate(exclude or []))
+        rules = parse_exclude_args(exclude or [], origin="cli")
     except ValueError as exc:
         check_files(posts, web, sources)  # a broken input line is reported first, as always
         _fail(f"--exclude: {exc}")

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from parity.core.embeddings import DEFAULT_EMBEDDINGS, EmbeddingMode
 from parity.core.sources import CONFIG_WEB_TYPES
 from parity.toml_locate import locate
 
@@ -58,7 +59,7 @@ class MatchSettings(_Strict):
     exclude: list[str] = Field(default_factory=list, description="regular expressions; a matching post is excluded")
     rules: list[Literal["greetings", "engagement", "empty"]] = Field(
         default_factory=list, description="built-in exclusion rules (short greetings, pure engagement, empty posts)")
-    use_embeddings: Literal["auto", "on", "off"] = "off"
+    use_embeddings: EmbeddingMode = DEFAULT_EMBEDDINGS
 
     @field_validator("exclude")
     @classmethod
