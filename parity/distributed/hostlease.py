@@ -13,7 +13,13 @@ Per host two keys (one hash tag, so they share a Redis Cluster slot):
 * ``<prefix>:{host}:leases`` — a sorted set of in-flight request tokens scored by lease expiry.
 
 A grant adds a lease and moves ``next`` to ``now + delay``; the response (or error) releases the
-lease. A worker killed with SIGKILL never releases: its leases expire after ``lease_seconds``
+lease and moves ``next`` to at least ``now + delay`` again. That second rule is what makes the
+promise hold *at the site*: a request granted at T may leave the worker some milliseconds later
+(its event loop was busy), the next one leave at once, and then the two would arrive less than
+``delay`` apart (measured: 22 ms apart with a 50 ms delay, 3 workers). With one request in flight
+per host (the default), a grant comes only ``delay`` after the previous answer was *received*, so
+arrivals are at least ``delay`` apart whatever the worker's scheduling. With ``concurrency`` > 1
+starts are spaced on the Redis clock, and the site may see them closer by the workers' jitter. A worker killed with SIGKILL never releases: its leases expire after ``lease_seconds``
 (longer than the download timeout; a live worker renews long downloads), and the host's other
 requests then proceed. Never a lock without expiry, never a gap below ``delay``.
 
@@ -49,6 +55,17 @@ redis.call('SET', KEYS[2], now + delay, 'PX', math.floor(delay / 1000) + 1000)
 return {1, 0, now}
 """
 
+_RELEASE = """
+redis.call('ZREM', KEYS[1], ARGV[1])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local delay = tonumber(ARGV[2])
+if now + delay > tonumber(redis.call('GET', KEYS[2]) or '0') then
+  redis.call('SET', KEYS[2], now + delay, 'PX', math.floor(delay / 1000) + 1000)
+end
+return 1
+"""
+
 _RENEW = """
 if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
 local t = redis.call('TIME')
@@ -81,10 +98,12 @@ class HostPolicy:
     jitter: float = 0.0
     lease_seconds: float = 120.0
 
-    def args(self, token: str) -> list[Any]:
+    def gap_us(self) -> int:
         delay = max(0.0, self.delay)
-        gap = delay * (1.0 + random.uniform(0.0, self.jitter)) if self.jitter > 0 else delay
-        return [token, int(gap * 1_000_000), max(1, self.concurrency), int(self.lease_seconds * 1_000_000)]
+        return int((delay * (1.0 + random.uniform(0.0, self.jitter)) if self.jitter > 0 else delay) * 1_000_000)
+
+    def args(self, token: str) -> list[Any]:
+        return [token, self.gap_us(), max(1, self.concurrency), int(self.lease_seconds * 1_000_000)]
 
 
 def _keys(prefix: str, host: str) -> list[str]:
@@ -104,6 +123,7 @@ class HostLeases:
         self.policy = policy
         self.prefix = prefix
         self._acquire = client.register_script(_ACQUIRE)
+        self._release = client.register_script(_RELEASE)
         self._renew = client.register_script(_RENEW)
 
     def try_acquire(self, host: str, token: str | None = None) -> Grant:
@@ -123,7 +143,8 @@ class HostLeases:
             time.sleep(min(grant.wait, _POLL_CAP) or 0.001)
 
     def release(self, host: str, token: str) -> None:
-        self.client.zrem(_keys(self.prefix, host)[0], token)
+        """The answer is in: free the place, and no next start before ``delay`` from now."""
+        self._release(keys=_keys(self.prefix, host), args=[token, self.policy.gap_us()])
 
     def renew(self, host: str, token: str) -> bool:
         """Push a long download's lease expiry forward; False if it already expired."""
@@ -139,6 +160,7 @@ class AsyncHostLeases:
         self.policy = policy
         self.prefix = prefix
         self._acquire = client.register_script(_ACQUIRE)
+        self._release = client.register_script(_RELEASE)
 
     async def acquire(self, host: str, policy: HostPolicy | None = None) -> Grant:
         """Wait (without blocking the reactor) until the host may get one more request."""
@@ -151,5 +173,5 @@ class AsyncHostLeases:
                 return grant
             await asyncio.sleep(min(grant.wait, _POLL_CAP) or 0.001)
 
-    async def release(self, host: str, token: str) -> None:
-        await self.client.zrem(_keys(self.prefix, host)[0], token)
+    async def release(self, host: str, token: str, policy: HostPolicy | None = None) -> None:
+        await self._release(keys=_keys(self.prefix, host), args=[token, (policy or self.policy).gap_us()])
