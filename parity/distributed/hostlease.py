@@ -21,7 +21,9 @@ per host (the default), a grant comes only ``delay`` after the previous answer w
 arrivals are at least ``delay`` apart whatever the worker's scheduling. With ``concurrency`` > 1
 starts are spaced on the Redis clock, and the site may see them closer by the workers' jitter. A worker killed with SIGKILL never releases: its leases expire after ``lease_seconds``
 (longer than the download timeout; a live worker renews long downloads), and the host's other
-requests then proceed. Never a lock without expiry, never a gap below ``delay``.
+requests then proceed. Never a lock without expiry, never a gap below ``delay``. An acquire
+retried with the same token after a lost reply (Redis restarted) gets its existing lease back
+instead of waiting for it to expire.
 
 Jitter is only ever added on top of ``delay`` (``delay × U(1, 1 + jitter)``), unlike Scrapy's
 0.5–1.5× randomisation: the distributed tests assert no gap is below the configured delay.
@@ -41,6 +43,9 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local delay, limit, ttl = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  return {1, 0, now}
+end
 if redis.call('ZCARD', KEYS[1]) >= limit then
   local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
   return {0, tonumber(oldest[2]) - now, now}
@@ -161,6 +166,7 @@ class AsyncHostLeases:
         self.prefix = prefix
         self._acquire = client.register_script(_ACQUIRE)
         self._release = client.register_script(_RELEASE)
+        self._renew = client.register_script(_RENEW)
 
     async def acquire(self, host: str, policy: HostPolicy | None = None) -> Grant:
         """Wait (without blocking the reactor) until the host may get one more request."""
@@ -175,3 +181,8 @@ class AsyncHostLeases:
 
     async def release(self, host: str, token: str, policy: HostPolicy | None = None) -> None:
         await self._release(keys=_keys(self.prefix, host), args=[token, (policy or self.policy).gap_us()])
+
+    async def renew(self, host: str, token: str) -> bool:
+        """Push a long download's lease expiry forward; False if it already expired."""
+        return bool(await self._renew(keys=_keys(self.prefix, host)[:1],
+                                      args=[token, int(self.policy.lease_seconds * 1_000_000)]))
