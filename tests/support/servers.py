@@ -30,6 +30,7 @@ import os
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import tempfile
 import uuid
@@ -173,6 +174,19 @@ def _run_as() -> str | None:
     raise ServerUnavailable("running as root and neither a 'postgres' nor a 'nobody' user exists")
 
 
+def _tempdir(prefix: str, user: str | None) -> Path:
+    """A new private directory that ``user`` can reach: every parent must be searchable by others.
+
+    TMPDIR may point under /root (mode 0700), where the postgres user cannot go; /tmp then.
+    """
+    base = Path(tempfile.gettempdir())
+    if user is not None and not all(p.stat().st_mode & stat.S_IXOTH for p in [base, *base.parents]):
+        base = Path("/tmp")
+    path = Path(tempfile.mkdtemp(prefix=prefix, dir=base))
+    _chown_tree(path, user)
+    return path
+
+
 def _chown_tree(path: Path, user: str | None) -> None:
     if user is None:
         return
@@ -194,8 +208,7 @@ def _template(bindir: Path, user: str | None) -> Path:
     cached = _TEMPLATES.get(bindir)
     if cached is not None and cached.is_dir():
         return cached
-    base = Path(tempfile.mkdtemp(prefix="parity-pgtemplate-"))
-    _chown_tree(base, user)
+    base = _tempdir("parity-pgtemplate-", user)
     data = base / "data"
     procs.run([str(bindir / "initdb"), "-D", str(data), "-U", PostgresServer.USER, "-A", "trust", "-E", "UTF8",
                "--locale=C", "--no-sync", "--no-instructions"], base.parent / f"{base.name}.log", user=user)
@@ -224,7 +237,7 @@ class PostgresServer:
     def __init__(self, bindir: Path | None = None) -> None:
         self.bindir = bindir or find_postgres()
         self.user = _run_as()
-        self.workdir = Path(tempfile.mkdtemp(prefix="parity-pg-"))
+        self.workdir = _tempdir("parity-pg-", self.user)
         self.data = self.workdir / "data"
         self.port = 0
         self.proc: "subprocess.Popen[bytes] | None" = None
