@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.support.browser import Browser, BrowserError
+from tests.support.browser import Browser, BrowserError, axe_source
 
 
 def _shared_temp(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -44,12 +44,15 @@ def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    """One headless Chromium per worker; a browser that cannot start fails the tests (never skips them)."""
+    """One headless Chromium per worker, axe-core at hand; if either is missing the tests fail (never skip)."""
+    chromium, problem = Browser(), ""
     try:
-        chromium = Browser()
+        axe_source()
         chromium.start()
     except BrowserError as exc:
-        pytest.fail(str(exc), pytrace=False)
+        problem = str(exc)
+    if problem:  # outside the except block: the one-line reason alone, no chained traceback
+        pytest.fail(problem, pytrace=False)
     try:
         yield chromium
     finally:

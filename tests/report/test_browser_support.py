@@ -55,12 +55,17 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_chromium_starts_headless() -> None:
-    """The browser starts here, in the test: if it cannot, this fails with the one-line reason (never skips)."""
+    """The browser starts here, in the test, and axe-core is installed: if not, this fails with the one-line reason
+    (never skips)."""
+    agent, problem = "", ""
     try:
+        axe_source()
         with Browser() as chromium:
             agent = chromium.evaluate("navigator.userAgent")
     except BrowserError as exc:
-        pytest.fail(str(exc), pytrace=False)
+        problem = str(exc)
+    if problem:  # outside the except block: the one-line reason alone, no chained traceback
+        pytest.fail(problem, pytrace=False)
     assert "HeadlessChrome" in agent
 
 
@@ -112,7 +117,7 @@ def test_clean_page_has_no_findings_at_phone_width(browser: Browser, site: str) 
 
 
 def test_a_browser_that_cannot_start_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    with pytest.raises(BrowserError, match="did not start: Chromium exited") as dead:
+    with pytest.raises(BrowserError, match=r"^headless Chromium \(/bin/false\) did not start: Chromium exited") as dead:
         Browser("/bin/false", start_timeout=10).start()
     assert "\n" not in str(dead.value)
     monkeypatch.setenv("PARITY_CHROMIUM", str(tmp_path / "no-such-chromium"))

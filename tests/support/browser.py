@@ -104,7 +104,7 @@ class _Pipe:
         try:
             os.write(self._out, json.dumps(message).encode() + b"\0")
         except OSError as exc:
-            raise BrowserError(f"Chromium is gone (writing {method}: {exc})") from None
+            raise BrowserError(f"Chromium exited before {method} ({exc.strerror})") from None
         deadline = time.monotonic() + timeout
         while True:
             reply = self._receive(deadline, method)
