@@ -38,10 +38,9 @@ CLICK_CONTROL = """((name) => {
   if (!el) return false; el.click(); return true; })(%s)"""
 OPEN_ALL_DETAILS = "document.querySelectorAll('details').forEach((d) => { d.open = true; }); document.body.innerText"
 
-
-OVERFLOW_375 = ("at 375 px the page is ~1150 px wide: the per-platform table in the organisation card, the gaps "
-                "table, the matched-posts table and the sources table stick out of their boxes (no wrapping or "
-                "scroll container)")
+OVERFLOW_375 = ("at 375 px the page is ~1150 px wide: the per-platform table in the organisation card (+546 px), "
+                "the gaps table (+548), the matched-posts table (+449) and the sources table (+780) stick out of "
+                "their boxes (no wrapping, no scroll container)")
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ def describe(violations: list[dict[str, Any]]) -> str:
 @pytest.mark.parametrize("lang", LANGS)
 def test_axe_finds_no_wcag21_aa_violation(views, lang: str, width: int) -> None:
     view = views[lang, width]
-    assert view.violations == [], describe(view.violations)
+    assert view.violations == [], f"{describe(view.violations)} (screenshot: {view.screenshot})"
 
 
 XFAIL_375 = pytest.mark.xfail(strict=True, raises=AssertionError, reason=OVERFLOW_375)
@@ -98,10 +97,11 @@ XFAIL_375 = pytest.mark.xfail(strict=True, raises=AssertionError, reason=OVERFLO
 @pytest.mark.parametrize("width", [pytest.param(375, marks=XFAIL_375), 1280])
 @pytest.mark.parametrize("lang", LANGS)
 def test_no_horizontal_overflow(views, lang: str, width: int) -> None:
-    overflow = views[lang, width].overflow
+    view = views[lang, width]
+    overflow, found = view.overflow, json.dumps(view.overflow.elements[:6], ensure_ascii=False)
     assert not overflow.page_overflows, (f"page {overflow.scroll_width} px wide in a {overflow.client_width} px "
-                                         f"viewport; {json.dumps(overflow.elements[:6], ensure_ascii=False)}")
-    assert overflow.elements == (), json.dumps(overflow.elements[:6], ensure_ascii=False)
+                                         f"viewport; {found} (screenshot: {view.screenshot})")
+    assert overflow.elements == (), f"{found} (screenshot: {view.screenshot})"
 
 
 @pytest.mark.parametrize("width", WIDTHS)
