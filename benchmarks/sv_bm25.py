@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import bm25s
@@ -85,7 +86,7 @@ def tune_cutoff(tops: Sequence[Top1], truth: Sequence[Mapping[str, Any]]) -> flo
     scores = sorted({round(t.score, 6) for t in tops})
     if not scores:
         return 0.0
-    candidates = [scores[0] - 1.0] + [(a + b) / 2 for a, b in zip(scores, scores[1:])] + [scores[-1] + 1.0]
+    candidates = [scores[0] - 1.0] + [(a + b) / 2 for a, b in pairwise(scores)] + [scores[-1] + 1.0]
     values = [_objective(tops, truth, c) for c in candidates]
     best = max(values)
     best_idx = [i for i, v in enumerate(values) if v >= best - 1e-12]

@@ -21,8 +21,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.sv_metrics import LINKED, fact_named  # noqa: E402
-from benchmarks.sv_scores import DATA, engine_verdict_lines, read_jsonl  # noqa: E402
+from benchmarks.sv_metrics import LINKED, fact_named
+from benchmarks.sv_scores import DATA, engine_verdict_lines, read_jsonl
 
 EVIDENCE_KEYS = ("p_counterpart", "bm25", "cont", "tcov", "tcont", "nshared", "facts", "facts_missing")
 

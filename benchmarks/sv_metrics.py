@@ -115,13 +115,13 @@ class SvScores:
         """Human lines: each rate with its counts."""
         return [
             f"link accuracy        {self.link_accuracy:.3f}  ({self.n_link_ok}/{self.n_linked_truth})",
-            f"social_only P / R    {self.social_only_precision:.3f} / {self.social_only_recall:.3f}"
-            f"  (F1 {self.social_only_f1:.3f}; {self.n_social_only_ok} right of {self.n_pred_social_only}"
-            f" predicted, {self.n_truth_social_only} true; {self.n_social_only_linked} linked to a page)",
-            f"near-miss false links {self.n_near_miss_linked_to_near_miss} to the near-miss page,"
-            f" {self.n_near_miss_linked_any} to any page (of {self.n_near_miss} near-miss posts)",
-            f"missing fact named   {self.missing_fact_named:.3f}  ({self.n_missing_fact_named}/{self.n_truth_partial};"
-            f" {self.n_partial_verdict} got partial)",
+            (f"social_only P / R    {self.social_only_precision:.3f} / {self.social_only_recall:.3f}"
+             f"  (F1 {self.social_only_f1:.3f}; {self.n_social_only_ok} right of {self.n_pred_social_only}"
+             f" predicted, {self.n_truth_social_only} true; {self.n_social_only_linked} linked to a page)"),
+            (f"near-miss false links {self.n_near_miss_linked_to_near_miss} to the near-miss page,"
+             f" {self.n_near_miss_linked_any} to any page (of {self.n_near_miss} near-miss posts)"),
+            (f"missing fact named   {self.missing_fact_named:.3f}  ({self.n_missing_fact_named}/{self.n_truth_partial};"
+             f" {self.n_partial_verdict} got partial)"),
             f"false partial        {self.false_partial_rate:.3f}  ({self.n_false_partial}/{self.n_match_linked_right})",
         ]
 

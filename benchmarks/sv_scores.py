@@ -29,8 +29,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import sv_bm25  # noqa: E402
-from benchmarks.sv_metrics import SvScores, sv_scores, unmet_targets  # noqa: E402
+from benchmarks import sv_bm25
+from benchmarks.sv_metrics import SvScores, sv_scores, unmet_targets
 
 DATA = ROOT.parent / "shared" / "data" / "sv-municipal"
 
