@@ -42,7 +42,7 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 def engine_verdict_lines(split_dir: Path) -> list[str]:
     """The verdict lines ``parity match --embeddings off`` writes for this split, computed in-process."""
-    from parity.jsonl import record_line
+    from parity.core.jsonl import record_line
     from parity.match import MatchOptions, match_posts
     from parity.match.evaluate import load_split
 
