@@ -8,7 +8,7 @@ keys for that reason; :mod:`parity.config.load` turns pydantic's errors into lin
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -191,7 +191,15 @@ SocialSource = Annotated[
     ],
     Field(discriminator="platform"),
 ]
-SOCIAL_PLATFORMS = ("mastodon", "bluesky", "youtube", "rss", "facebook", "instagram", "x", "file")
+
+
+def _tags(union: Any, key: str) -> tuple[str, ...]:
+    """The discriminator values of a union of source models, in declaration order."""
+    return tuple(get_args(model.model_fields[key].annotation)[0] for model in get_args(get_args(union)[0]))
+
+
+#: every ``platform`` a ``social = [...]`` source may name (read off the models: written once)
+SOCIAL_PLATFORMS: tuple[str, ...] = _tags(SocialSource, "platform")
 
 
 class Org(_Strict):

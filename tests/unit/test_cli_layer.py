@@ -188,3 +188,30 @@ def test_unknown_org_is_refused_before_anything_is_written(tmp_path: Path) -> No
     with pytest.raises(InputError, match=r"^--org: 'vasterby' is not in .*c\.toml \(known: felby\)$"):
         run_audit(AuditRequest(config=config, out=tmp_path / "out", store=tmp_path / "s.sqlite", orgs=("vasterby",)))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.toml"]
+
+
+def readme_usage() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return text[text.index("## Usage"):text.index("### Exit codes")]
+
+
+def test_help_lists_every_option_the_readme_names() -> None:
+    """Each ``parity CMD … --flag`` line of the README's Usage section: CMD's --help shows --flag;
+    every other flag the section names (the "Extensions" paragraph) is shown by some command."""
+    import re
+
+    from parity.cli import app
+
+    group = typer.main.get_command(app)
+    shown = {name: {flag for p in command.params if not getattr(p, "hidden", False) for flag in p.opts}
+             for name, command in group.commands.items()}  # type: ignore[attr-defined]
+    usage = readme_usage()
+    missing = []
+    for line in usage.splitlines():
+        for command, rest in re.findall(r"parity ([a-z-]+)((?: (?:\\\||[^`|#])*)?)", line):
+            missing += [f"{command} {flag}" for flag in re.findall(r"--[a-z][a-z-]*", rest)
+                        if flag not in shown.get(command, set())]
+    everywhere = set().union(*shown.values())
+    missing += [flag for flag in set(re.findall(r"--[a-z][a-z-]*", usage)) if flag not in everywhere]
+    assert len(re.findall(r"--[a-z][a-z-]*", usage)) > 15  # the section was found and read
+    assert missing == []
