@@ -277,10 +277,10 @@ def profile(base: Path, n_posts: int, n_web: int) -> None:
     import pstats
 
     sys.path.insert(0, str(ROOT))
-    from parity.jsonl import read_records  # the CLI's reader
+    from parity.core.jsonl import read_records  # the CLI's reader
     from parity.match import MatchOptions, match_posts
     from parity.match.index import Lexicon
-    from parity.records import Post, WebItem
+    from parity.core.records import Post, WebItem
 
     d = base / f"{n_posts}x{n_web}x1"
     t0 = time.perf_counter()

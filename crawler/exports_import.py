@@ -65,8 +65,8 @@ from pydantic import ValidationError
 
 from crawler.pages.dates import parse_datetime
 from crawler.pages.tabular import csv_rows, decode_table, header_delimiter
-from parity.jsonl import RecordError, parse_text_line, validate
-from parity.records import Media, Post
+from parity.core.jsonl import RecordError, parse_text_line, validate
+from parity.core.records import Media, Post
 
 log = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ rows already imported in earlier runs stay in the store.
 
 from __future__ import annotations
 
-from parity.jsonl import RecordError
-from parity.records import SourceStatus, WebItem, web_item_id
+from parity.core.jsonl import RecordError
+from parity.core.records import SourceStatus, WebItem, web_item_id
 from parity.store import SqliteStore
 
 from crawler.exports_import import read_export

@@ -24,7 +24,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from parity.records import WebItem, format_time
+from parity.core.records import WebItem
+from parity.core.timeutil import format_time
 
 log = logging.getLogger("crawler.ledger")
 

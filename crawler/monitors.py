@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from parity.records import SourceStatus
+from parity.core.records import SourceStatus
 
 Severity = Literal["error", "warning"]
 

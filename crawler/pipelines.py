@@ -15,9 +15,9 @@ from w3lib.url import safe_url_string
 
 from crawler.ledger import Fetched, commit_fetched
 from crawler.store_access import shared_store
-from parity.lang import detect_lang
-from parity.records import Post, WebItem
-from parity.urls import strip_tracking
+from parity.core.lang import detect_lang
+from parity.core.records import Post, WebItem
+from parity.core.urls import strip_tracking
 
 
 def clean_links(links: list[str]) -> list[str]:

@@ -17,13 +17,14 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from parity.core.exitcodes import ExitCode
 from parity.config import ConfigError, LoadedConfig, load_config
-from parity.records import SourceStatus, parse_time
+from parity.core.records import SourceStatus
+from parity.core.timeutil import parse_time
 from parity.store import SqliteStore
 
 log = logging.getLogger("crawler")
 
-EXIT_OK, EXIT_INTERNAL, EXIT_CONFIG, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def spider_classes() -> dict[str, type]:
@@ -102,9 +103,9 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
     if unreadable:  # one line each, file:line: field: message; nothing is crawled, nothing stored is touched
         for line in unreadable:
             print(line, file=sys.stderr)
-        return EXIT_CONFIG
+        return ExitCode.USAGE
     if not pending:
-        return EXIT_OK
+        return ExitCode.OK
 
     from scrapy.crawler import AsyncCrawlerProcess
     from scrapy.utils.log import configure_logging as scrapy_logging
@@ -181,7 +182,7 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
         store.record_source(run_id, spec.key, status)
     ledger_for(store).finish_run(run_id, "interrupted" if interrupted else "finished")
     close_all()
-    return EXIT_INTERRUPTED if interrupted else EXIT_OK
+    return ExitCode.INTERRUPTED if interrupted else ExitCode.OK
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -200,21 +201,21 @@ def main(argv: list[str] | None = None) -> int:
         loaded = load_config(args.config)
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
-        return EXIT_CONFIG
+        return ExitCode.USAGE
     now = parse_time(args.now) if args.now else dt.datetime.now(dt.timezone.utc)
     assert now is not None
     try:
         return run(loaded, args.store, args.run_id, set(args.org) if args.org else None, now, args.verbose,
                    args.warc)
     except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
+        return ExitCode.INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - a bug: one line on stderr, the traceback only on request
         if os.environ.get("PARITY_DEBUG"):
             raise
         first = (str(exc).splitlines() or [""])[0][:300]
         print(f"crawl: internal error: {type(exc).__name__}: {first} (set PARITY_DEBUG=1 for the traceback)",
               file=sys.stderr)
-        return EXIT_INTERNAL
+        return ExitCode.INTERNAL
 
 
 if __name__ == "__main__":

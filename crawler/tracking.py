@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from parity.records import SourceStatus
+from parity.core.records import SourceStatus
 
 
 #: Error rows kept per source (the counts in ``reasons`` are never capped).

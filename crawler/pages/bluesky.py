@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from parity.records import Media, Post
+from parity.core.records import Media, Post
 
 
 def facet_links(record: dict[str, Any]) -> list[str]:

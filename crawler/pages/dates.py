@@ -1,14 +1,8 @@
 """Reading the dates Swedish public sites print, into aware UTC datetimes.
 
-Two rules decide every ambiguous case and are worth stating once:
-
-* A time of day without a zone ("2026-03-12 08:00", "12 mars kl. 8.00") is
-  Swedish local time: that is what the page's readers see on the clock.
-* A bare date ("2026-03-12", "12 mars 2026", or "2026-03-12 00:00:00" without
-  a zone, which is how many systems pad a date) becomes 00:00 UTC of that date,
-  not midnight in Stockholm. Midnight Stockholm would be 23:00 UTC the day
-  before, and every report and comparison that looks at the UTC date would be
-  one day off. 00:00 UTC is the same calendar day in both zones.
+A time without a zone is read by the one rule of :mod:`parity.core.timeutil`
+(time of day: Europe/Stockholm; bare date or padded midnight: 00:00 UTC of that date).
+Month and weekday names come from :mod:`parity.core.calendar`.
 """
 
 from __future__ import annotations
@@ -17,56 +11,16 @@ import datetime as dt
 import email.utils
 import re
 from typing import Any
-from zoneinfo import ZoneInfo
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
-UTC = dt.UTC
+from parity.core.calendar import MONTHS, WEEKDAYS, alternation
+from parity.core.timeutil import LOCAL_ZONE as STOCKHOLM
+from parity.core.timeutil import UTC, to_utc
 
 #: Plausible publication years; anything outside is a placeholder (0001-01-01) or junk.
 MIN_YEAR, MAX_YEAR = 1970, 2100
 
-MONTHS: dict[str, int] = {
-    # Swedish, full and abbreviated
-    "januari": 1,
-    "jan": 1,
-    "februari": 2,
-    "feb": 2,
-    "mars": 3,
-    "mar": 3,
-    "april": 4,
-    "apr": 4,
-    "maj": 5,
-    "juni": 6,
-    "jun": 6,
-    "juli": 7,
-    "jul": 7,
-    "augusti": 8,
-    "aug": 8,
-    "september": 9,
-    "sep": 9,
-    "sept": 9,
-    "oktober": 10,
-    "okt": 10,
-    "november": 11,
-    "nov": 11,
-    "december": 12,
-    "dec": 12,
-    # English, where it differs
-    "january": 1,
-    "february": 2,
-    "march": 3,
-    "may": 5,
-    "june": 6,
-    "july": 7,
-    "august": 8,
-    "october": 10,
-    "oct": 10,
-}
-_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
-_WEEKDAY_RE = (
-    r"(?:(?:måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag|mån|tis|ons|tors|tor|fre|lör|sön|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)\.?,?\s+)?"
-)
+_MONTH_RE = alternation(MONTHS)
+_WEEKDAY_RE = rf"(?:(?:{alternation(WEEKDAYS)})\.?,?\s+)?"
 #: optional ", kl. 08.00[:ss][ +01:00]" after a date; groups: hour, minute, second, zone
 _TIME_RE = (
     r"(?:,?\s*(?:kl\.?|klockan|at|,)?\s*(\d{1,2})[:.](\d{2})(?![\d.]*\d{4})"
@@ -94,13 +48,6 @@ _ISO_LIKE = re.compile(
 _DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})" + _TIME_RE)
 #: "12 mars" (no year): only with a default year
 _SV_NO_YEAR = re.compile(rf"\b(\d{{1,2}})\.?\s+({_MONTH_RE})\b(?!\.?,?\s+\d{{4}}){_TIME_RE}", re.IGNORECASE)
-
-
-def to_utc(value: dt.datetime, default_tz: dt.tzinfo = STOCKHOLM) -> dt.datetime:
-    """Aware UTC; a naive value is read in ``default_tz`` (Swedish time unless told)."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=default_tz)
-    return value.astimezone(UTC)
 
 
 def _build(

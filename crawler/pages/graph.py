@@ -22,7 +22,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from crawler.pages.youtube import links_in_text
-from parity.records import Media, Post, parse_time
+from parity.core.records import Media, Post
+from parity.core.timeutil import parse_time
 
 GRAPH_VERSION = "v21.0"
 #: Post fields asked for (deprecated v3.3 fields like link/type/name are not).

@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
-from parity.records import Media, Post, parse_time
+from parity.core.records import Media, Post
+from parity.core.timeutil import parse_time
 
 _BLOCKS = ("p", "br", "li", "blockquote")
 

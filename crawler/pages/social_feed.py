@@ -25,7 +25,7 @@ from crawler.pages.feed import entry_time
 from crawler.pages.text import html_to_text, normalize_lang, normalize_space, parse_datetime
 from crawler.pages.types import PageError
 from crawler.pages.xmlsafe import maybe_gunzip, refuse_dangerous_dtd
-from parity.records import Media, Post
+from parity.core.records import Media, Post
 
 _IMAGE_EXT = re.compile(r"\.(jpe?g|png|gif|webp|avif)(\?|$)", re.IGNORECASE)
 

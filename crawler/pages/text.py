@@ -7,7 +7,6 @@ cells) and lose what they don't (scripts, styles, icons).
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
@@ -16,6 +15,7 @@ from bs4.element import Comment, NavigableString
 from lxml import etree
 
 from crawler.pages.dates import STOCKHOLM, find_date_in_text, parse_datetime, to_utc
+from parity.core.lang import LANGUAGES, detect_lang, normalize_lang
 from crawler.pages.tree import CONTAINERS, Element, classes, top_level
 from crawler.pages.tree import _context as tree_context
 
@@ -293,71 +293,3 @@ def _assemble(parts: list[Any]) -> str:
     return _BLANK_LINES.sub("\n\n", text).strip()
 
 
-# --- language -----------------------------------------------------------------
-
-#: Languages a Swedish public body plausibly publishes in. Restricting the
-#: classifier keeps short Swedish texts from being called Norwegian or Danish.
-LANGUAGES: tuple[str, ...] = (
-    "sv",
-    "en",
-    "fi",
-    "ar",
-    "so",
-    "fa",
-    "ku",
-    "tr",
-    "pl",
-    "bs",
-    "hr",
-    "sr",
-    "ru",
-    "uk",
-    "es",
-    "de",
-    "fr",
-    "se",
-    "et",
-    "zh",
-)
-_MIN_LETTERS = 20
-#: The classifier reads the first this many characters of the normalised text ...
-_SAMPLE_CHARS = 5000
-#: ... taken from a head of the raw text long enough to hold them, most of the time.
-_SAMPLE_HEAD = 4 * _SAMPLE_CHARS
-_MIN_CONFIDENCE = 0.5
-
-
-@functools.lru_cache(maxsize=1)
-def _identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    ident.set_languages([lang for lang in LANGUAGES if lang in ident.labels])
-    return ident
-
-
-def detect_lang(text: str | None) -> str | None:
-    """ISO 639-1 code of ``text``, or None when it is too short or unclear to say."""
-    if not text:
-        return None
-    # normalize_space(text)[:5000] without normalising a long text to the end: the
-    # normalised head of a text is a prefix of the normalised whole.
-    sample = normalize_space(text[:_SAMPLE_HEAD])
-    if len(sample) < _SAMPLE_CHARS and len(text) > _SAMPLE_HEAD:
-        sample = normalize_space(text)
-    sample = sample[:_SAMPLE_CHARS]
-    letters = sum(ch.isalpha() for ch in sample)
-    if letters < _MIN_LETTERS or len(sample.split()) < 3:
-        return None
-    lang, confidence = _identifier().classify(sample)
-    if confidence < _MIN_CONFIDENCE:
-        return None
-    return str(lang)
-
-
-def normalize_lang(value: str | None) -> str | None:
-    """``sv-SE``/``sv_SE``/``SV`` → ``sv``; junk → None."""
-    if not value:
-        return None
-    code = value.strip().replace("_", "-").split("-")[0].lower()
-    return code if re.fullmatch(r"[a-z]{2,3}", code) else None

@@ -1,6 +1,6 @@
 """Result types of the page objects.
 
-Frozen dataclasses rather than the pydantic records of ``parity.records``:
+Frozen dataclasses rather than the pydantic records of ``parity.core.records``:
 page objects describe what a page *says* (a listing's entries, a PDF's page
 count) and know nothing about organisations or ids. The spiders turn them into
 ``WebItem`` records. Collections are tuples so a result is immutable and

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from parity.records import Media, Post
+from parity.core.records import Media, Post
 
 TWEET_FIELDS = ("created_at,lang,entities,attachments,referenced_tweets,in_reply_to_user_id,conversation_id,"
                 "edit_history_tweet_ids,author_id")

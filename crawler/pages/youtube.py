@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from crawler.pages.types import PageError
 from crawler.pages.xmlsafe import maybe_gunzip, refuse_dangerous_dtd
-from parity.records import Media, Post, parse_time
+from parity.core.records import Media, Post
+from parity.core.timeutil import parse_time
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 YT = "{http://www.youtube.com/xml/schemas/2015}"

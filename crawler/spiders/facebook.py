@@ -30,7 +30,7 @@ from crawler.pages.graph import (
     next_page,
 )
 from crawler.spiders.social import SocialSpider, strip_secrets
-from parity.records import Post
+from parity.core.records import Post
 
 GRAPH = "https://graph.facebook.com"
 HANDLED = [400, 401, 403, 404]

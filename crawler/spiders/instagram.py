@@ -12,7 +12,7 @@ from typing import Any
 
 from crawler.pages.graph import MEDIA_FIELDS, instagram_media_to_post
 from crawler.spiders.facebook import GraphSpider
-from parity.records import Post
+from parity.core.records import Post
 
 
 class InstagramSpider(GraphSpider):

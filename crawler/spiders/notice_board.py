@@ -27,7 +27,7 @@ from crawler.pages.listing import next_pages
 from crawler.pages.notice_board import announced_total, embedded_board_url, parse_notice_board
 from crawler.pages.types import PageError
 from crawler.spiders.web import WebSourceSpider, _jsonable, response_headers
-from parity.records import format_time
+from parity.core.timeutil import format_time
 
 
 class NoticeBoardParsing(WebSourceSpider):

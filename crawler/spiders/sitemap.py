@@ -20,7 +20,7 @@ from scrapy.http import Response
 from crawler.pages.sitemap import parse_sitemap
 from crawler.pages.types import PageError
 from crawler.spiders.web import WebSourceSpider, response_headers
-from parity.records import format_time
+from parity.core.timeutil import format_time
 
 #: Paths of news-like pages on Swedish public sites: what a ``site`` source keeps from a whole-site sitemap.
 NEWS_PATH = re.compile(

@@ -35,7 +35,8 @@ from twisted.python.failure import Failure
 
 from crawler.spiders.base import SourceSpider, classify_failure
 from crawler.store_access import shared_store
-from parity.records import Post, format_time, parse_time
+from parity.core.records import Post
+from parity.core.timeutil import format_time, parse_time
 
 log = logging.getLogger(__name__)
 

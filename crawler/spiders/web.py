@@ -35,8 +35,9 @@ from crawler.pages.types import Article, PageError
 from crawler.spiders.base import SourceSpider, classify_failure, log
 from crawler.spiders.extraction import extractor
 from crawler.store_access import shared_store
-from parity.records import WebItem, format_time, parse_time, web_item_id
-from parity.urls import canonical_url
+from parity.core.records import WebItem, web_item_id
+from parity.core.timeutil import format_time, parse_time
+from parity.core.urls import canonical_url
 
 _DOCUMENT_SUFFIXES = (".pdf", ".docx")
 #: Callback names a ledger row's context may name (``context["cb"]``).

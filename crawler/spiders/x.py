@@ -27,7 +27,7 @@ from crawler.pages.x_api import (
     tweet_to_post,
 )
 from crawler.spiders.social import SocialSpider
-from parity.records import format_time
+from parity.core.timeutil import format_time
 
 X_API = "https://api.x.com"
 

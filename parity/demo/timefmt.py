@@ -13,14 +13,10 @@ import datetime as dt
 from email.utils import format_datetime
 from zoneinfo import ZoneInfo
 
+from parity.core.calendar import MONTH_NAMES_SV, WEEKDAY_NAMES_SV
+
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 UTC = dt.timezone.utc
-
-WEEKDAYS_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
-MONTHS_SV = (
-    "januari", "februari", "mars", "april", "maj", "juni",
-    "juli", "augusti", "september", "oktober", "november", "december",
-)
 
 
 def utc_now() -> dt.datetime:
@@ -51,12 +47,12 @@ def at_local(day: dt.date, hhmm: str) -> dt.datetime:
 
 def day_month(day: dt.date) -> str:
     """``12 mars``."""
-    return f"{day.day} {MONTHS_SV[day.month - 1]}"
+    return f"{day.day} {MONTH_NAMES_SV[day.month - 1]}"
 
 
 def weekday_day_month(day: dt.date) -> str:
     """``tisdag 12 mars``: how Swedish announcements name a day."""
-    return f"{WEEKDAYS_SV[day.weekday()]} {day_month(day)}"
+    return f"{WEEKDAY_NAMES_SV[day.weekday()]} {day_month(day)}"
 
 
 def long_date(day: dt.date) -> str:
@@ -65,7 +61,7 @@ def long_date(day: dt.date) -> str:
 
 
 def weekday(day: dt.date) -> str:
-    return WEEKDAYS_SV[day.weekday()]
+    return WEEKDAY_NAMES_SV[day.weekday()]
 
 
 def next_weekday(day: dt.date, wanted: int) -> dt.date:

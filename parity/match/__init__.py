@@ -3,7 +3,7 @@
     from parity.match import MatchOptions, match_posts
     verdicts = match_posts(posts, web, MatchOptions(grace_hours=24.0))
 
-One :class:`~parity.records.Verdict` per post, in the order of ``posts``. Besides the
+One :class:`~parity.core.records.Verdict` per post, in the order of ``posts``. Besides the
 contract fields each verdict carries ``evidence`` (feature → value for the chosen or
 best candidate, incl. ``p_counterpart``), ``candidates`` (the top few with score and
 why they were not chosen) and ``rule`` (for ``excluded``). ``score`` is the

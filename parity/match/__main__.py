@@ -28,7 +28,7 @@ def _rules(values: Sequence[str]) -> tuple:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from parity.jsonl import RecordError
+    from parity.core.jsonl import RecordError
     from parity.match.stream import match_files
 
     ap = argparse.ArgumentParser(prog="python -m parity.match", description="Match posts to web items.")
@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--grace-hours", type=float, default=24.0)
     ap.add_argument("--incomplete-org", action="append", default=[])
     ap.add_argument("--exclude", action="append", default=[])
-    ap.add_argument("--embeddings", choices=["auto", "on", "off"], default="auto")
+    ap.add_argument("--embeddings", choices=["auto", "on", "off"], default="off")
     ap.add_argument("--embedding-cache", default="default")
     args = ap.parse_args(argv)
     try:

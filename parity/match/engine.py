@@ -50,9 +50,12 @@ from parity.match.index import (
     unknown_counts,
 )
 from parity.match.options import MatchOptions
-from parity.match.text import clean_social, detect_lang, norm_lang
-from parity.records import Post, Verdict, WebItem, parse_time, to_utc
-from parity.urls import canonical_url
+from parity.match.text import clean_social
+from parity.core.records import Post, Verdict, WebItem
+from parity.core.lang import detect_lang
+from parity.core.lang import normalize_lang as norm_lang
+from parity.core.timeutil import parse_time, to_utc
+from parity.core.urls import canonical_url
 
 _BLOCK = 512  # posts per sparse product block
 _MAX_DOC_CHARS = 40_000
@@ -135,7 +138,7 @@ def _org_default_lang(docs: list[_Doc], posts: list[Post]) -> str:
         sample = [d.title + ". " + d.body[:400] for d in docs[:: max(1, len(docs) // 25)][:25]]
         sample += [p.text for p in posts[:: max(1, len(posts) // 25)][:25]]
         for s in sample:
-            lang = detect_lang(s, min_prob=0.8)
+            lang = detect_lang(s, min_confidence=0.8)
             if lang:
                 votes[lang] += 1
     if not votes:
@@ -148,7 +151,7 @@ def _lang_of(record_lang: str | None, text: str, default: str, detect: bool) -> 
     if lang:
         return lang
     if detect:
-        found = detect_lang(text)
+        found = detect_lang(text, min_confidence=0.9)
         if found:
             return found
     return default

@@ -19,7 +19,7 @@ from dataclasses import dataclass, asdict
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from parity.records import LINKED_VERDICTS, Post, Verdict, WebItem
+from parity.core.records import LINKED_VERDICTS, Post, Verdict, WebItem
 
 
 @dataclass

@@ -25,48 +25,17 @@ from functools import lru_cache
 from typing import Iterable, Pattern, Sequence, Union
 from zoneinfo import ZoneInfo
 
-from parity.urls import canonical_url
+from parity.core.calendar import MONTHS as _MONTHS
+from parity.core.calendar import WEEKDAYS as _WEEKDAYS
+from parity.core.calendar import alternation
+from parity.core.urls import canonical_url
 
 Alt = Union[str, Pattern[str]]
 
 # ---------------------------------------------------------------------------- vocab
-_MONTHS: dict[str, int] = {}
-for _num, _names in enumerate(
-    [
-        ("januari", "january", "jan"),
-        ("februari", "february", "feb"),
-        ("mars", "march", "mar"),
-        ("april", "apr"),
-        ("maj", "may"),
-        ("juni", "june", "jun"),
-        ("juli", "july", "jul"),
-        ("augusti", "august", "aug"),
-        ("september", "sept", "sep"),
-        ("oktober", "october", "okt", "oct"),
-        ("november", "nov"),
-        ("december", "dec"),
-    ],
-    start=1,
-):
-    for _n in _names:
-        _MONTHS[_n] = _num
-_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH_RE = alternation(_MONTHS)
 
-_WEEKDAYS: dict[str, int] = {}
-for _num, _names in enumerate(
-    [
-        ("måndag", "monday", "mån"),
-        ("tisdag", "tuesday", "tis"),
-        ("onsdag", "wednesday", "ons"),
-        ("torsdag", "thursday", "tors"),
-        ("fredag", "friday", "fre"),
-        ("lördag", "saturday", "lör"),
-        ("söndag", "sunday", "sön"),
-    ]
-):
-    for _n in _names:
-        _WEEKDAYS[_n] = _num
-_WEEKDAY_LONG = "|".join(n for n in sorted(_WEEKDAYS, key=len, reverse=True) if len(n) > 4)
+_WEEKDAY_LONG = alternation(_WEEKDAYS, min_len=5)
 
 _RELATIVE = {
     "idag": 0, "i dag": 0, "ikväll": 0, "i kväll": 0, "i eftermiddag": 0, "i förmiddag": 0,

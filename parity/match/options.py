@@ -61,7 +61,7 @@ class MatchOptions:
     grace_hours: float = 24.0
     incomplete_orgs: frozenset[str] = field(default_factory=frozenset)
     exclude_rules: tuple[ExcludeRule | str, ...] = ()
-    use_embeddings: EmbeddingMode = "auto"
+    use_embeddings: EmbeddingMode = "off"
     embedding_cache: str | None = "default"
     timezone: str = "Europe/Stockholm"
     date_window_days: float = 45.0

@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from parity.jsonl import (
+from parity.core.jsonl import (
     RecordError,
     atomic_text,
     iter_records,
@@ -48,8 +48,9 @@ from parity.jsonl import (
     validate,
     write_records,
 )
+from parity.core.sources import incomplete_web_orgs
 from parity.match.options import MatchOptions
-from parity.records import Post, SourceStatus, WebItem
+from parity.core.records import Post, SourceStatus, WebItem
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ def check_files(posts_path: str | Path, web_path: str | Path, sources_path: str 
 def _incomplete_orgs(opts: MatchOptions, sources_path: str | Path | None) -> MatchOptions:
     if sources_path is None:
         return opts
-    bad = {s.org for s in iter_records(sources_path, SourceStatus) if s.status != "ok"}
+    bad = incomplete_web_orgs(iter_records(sources_path, SourceStatus))
     return dataclasses.replace(opts, incomplete_orgs=opts.incomplete_orgs | bad)
 
 

@@ -51,7 +51,6 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     "es": frozenset(STOPWORDS_SPANISH),
 }
 #: Languages the detector may answer (anything else is folded into the org's default).
-DETECT_LANGS = ("sv", "en", "da", "no", "fi", "de", "fr", "es")
 
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\bpic\.twitter\.com/\S+|\bt\.co/\S+", re.IGNORECASE)
 _MENTION_RE = re.compile(r"(?<![\w@])[@.]?@(\w{1,30})")
@@ -106,38 +105,6 @@ def clean_social(text: str) -> str:
     if "@" in text:
         text = _MENTION_RE.sub(lambda m: " " + _split_camel(m.group(1)).replace("_", " ") + " ", text)
     return " ".join(text.split())
-
-
-def norm_lang(lang: str | None) -> str | None:
-    """``"sv-SE"`` → ``"sv"``; None/empty stays None."""
-    if not lang:
-        return None
-    code = lang.strip().lower().replace("_", "-").split("-")[0]
-    if code in ("nb", "nn"):
-        return "no"
-    return code or None
-
-
-_IDENTIFIER = None
-
-
-def _identifier():  # pragma: no cover - trivial
-    global _IDENTIFIER
-    if _IDENTIFIER is None:
-        from py3langid.langid import _load_identifier
-
-        _IDENTIFIER = _load_identifier(norm_probs=True, langs=list(DETECT_LANGS))
-    return _IDENTIFIER
-
-
-def detect_lang(text: str, min_prob: float = 0.9, min_chars: int = 25) -> str | None:
-    """Language of ``text`` when the detector is confident, else None."""
-    if not text or len(text) < min_chars:
-        return None
-    lang, prob = _identifier().classify(text[:600])
-    if prob < min_prob:
-        return None
-    return norm_lang(lang)
 
 
 @lru_cache(maxsize=32)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from parity.jsonl import write_records
-from parity.records import Post, SourceStatus, Verdict, WebItem
+from parity.core.jsonl import write_records
+from parity.core.records import Post, SourceStatus, Verdict, WebItem
 from parity.report.exports import read_audit_folder, verdict_table, write_csv, write_summary
 from parity.report.render import render_report, write_report
 from parity.report.summary import summarise
@@ -18,7 +18,7 @@ def write_audit_outputs(
     folder: Path, posts: list[Post], web: list[WebItem], verdicts: list[Verdict], sources: list[SourceStatus],
     summary: dict[str, Any],
 ) -> None:
-    """Every file of contracts.md §2 in ``folder``."""
+    """Every file of the output folder (README "Output folder"; ../shared/contracts.md, "Output folder") in ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     write_records(folder / "posts.jsonl", posts)
     write_records(folder / "web.jsonl", web)

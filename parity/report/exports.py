@@ -7,16 +7,14 @@ post's text and link next to the verdict, so a gap can be checked by hand.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from parity.jsonl import RecordError, read_records
-from parity.records import Post, SourceStatus, Verdict, WebItem
+from parity.core.jsonl import RecordError, read_records, write_text_atomic
+from parity.core.records import Post, SourceStatus, Verdict, WebItem
 
 CSV_COLUMNS = [
     "post_id", "org", "platform", "published_at", "verdict", "score", "web_id", "web_url", "web_title",
@@ -42,23 +40,12 @@ def verdict_table(posts: list[Post], verdicts: list[Verdict], web: list[WebItem]
     return table[CSV_COLUMNS]
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_csv(path: Path, table: pd.DataFrame) -> None:
-    _atomic_write(path, table.to_csv(index=False, lineterminator="\n"))
+    write_text_atomic(path, table.to_csv(index=False, lineterminator="\n"))
 
 
 def write_summary(path: Path, summary: dict[str, Any]) -> None:
-    _atomic_write(path, json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+    write_text_atomic(path, json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
 
 
 @dataclass

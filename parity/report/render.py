@@ -15,7 +15,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from parity.records import Post, SourceStatus, Verdict, WebItem
+from parity.core.records import Post, SourceStatus, Verdict, WebItem
 
 _STOCKHOLM = ZoneInfo("Europe/Stockholm")
 GAP_VERDICTS = ("social_only", "partial", "late", "unverifiable")
@@ -174,6 +174,6 @@ def render_report(
 
 
 def write_report(path: Path, html: str) -> None:
-    from parity.report.exports import _atomic_write
+    from parity.core.jsonl import write_text_atomic
 
-    _atomic_write(path, html)
+    write_text_atomic(path, html)

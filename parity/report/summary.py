@@ -10,9 +10,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from parity.records import RATED_VERDICTS, VERDICT_KINDS, Post, SourceStatus, Verdict
+from parity.core.exitcodes import outcome
+from parity.core.records import RATED_VERDICTS, VERDICT_KINDS, Post, SourceStatus, Verdict
 
-EXIT_OK, EXIT_BELOW_THRESHOLD, EXIT_INCOMPLETE = 0, 3, 4
 
 
 def parity_rate(counts: Counter[str] | dict[str, int]) -> float | None:
@@ -84,7 +84,7 @@ def summarise(
     source_states = Counter(s.status for s in sources)
     any_incomplete = any(s.status != "ok" for s in sources)
     any_below = any(o["below_threshold"] for o in orgs)
-    exit_code = EXIT_INCOMPLETE if any_incomplete else (EXIT_BELOW_THRESHOLD if any_below else EXIT_OK)
+    exit_code = int(outcome(any_below, any_incomplete))
     return {
         **(meta or {}),
         "fail_under": fail_under,

@@ -16,8 +16,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from parity.records import Post, SourceStatus, Verdict, WebItem, format_time, parse_time
-from parity.urls import canonical_url
+from parity.core.records import Post, SourceStatus, Verdict, WebItem
+from parity.core.timeutil import format_time, parse_time
+from parity.core.urls import canonical_url
 
 SCHEMA_VERSION = 1
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from crawler.ledger import Fetched, Ledger, Outcome, Planned, commit_fetched, ledger_for
-from parity.records import WebItem
+from parity.core.records import WebItem
 from parity.store import SqliteStore
 
 KEY = "org:web:feed:http://x/rss"

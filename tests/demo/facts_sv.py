@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from parity.demo.timefmt import MONTHS_SV, WEEKDAYS_SV
+from parity.core.calendar import MONTH_NAMES_SV, WEEKDAY_NAMES_SV
 
-_MONTH = "|".join(MONTHS_SV)
-_WEEKDAY = "|".join(WEEKDAYS_SV)
+_MONTH = "|".join(MONTH_NAMES_SV)
+_WEEKDAY = "|".join(WEEKDAY_NAMES_SV)
 DATE_RE = re.compile(rf"(?:(?:{_WEEKDAY}) )?(\d{{1,2}} (?:{_MONTH}))", re.IGNORECASE)
 TIME_RE = re.compile(r"kl\. \d{1,2}(?:\.\d{2})?(?:–\d{1,2}(?:\.\d{2})?)?")
 PHONE_RE = re.compile(r"0\d{2}-\d{3} \d{2} \d{2}")

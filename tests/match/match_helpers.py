@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from parity.records import Post, WebItem
+from parity.core.records import Post, WebItem
 
 
 def post(pid: str, text: str = "", *, org: str = "uppsala-kommun", links=(), kind: str = "post",

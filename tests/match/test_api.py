@@ -6,7 +6,7 @@ import pytest
 
 from match_helpers import PAGES, post, web
 from parity.match import ExcludeRule, MatchOptions, match_posts
-from parity.records import Verdict
+from parity.core.records import Verdict
 
 OFF = MatchOptions(use_embeddings="off")
 

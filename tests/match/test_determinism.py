@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parity.match import MatchOptions, match_posts
-from parity.records import Post, WebItem
+from parity.core.records import Post, WebItem
 
 WORDS = (
     "vatten avstängning storgatan biblioteket öppettider snöröjning budget skola förskola "

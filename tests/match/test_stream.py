@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from parity.jsonl import RecordError, read_records, write_records
+from parity.core.jsonl import RecordError, read_records, write_records
 from parity.match import MatchOptions, match_posts
 from parity.match import stream as stream_mod
 from parity.match.stream import match_files
-from parity.records import Post, WebItem
+from parity.core.records import Post, WebItem
 
 WORDS = (
     "vatten avstängning storgatan biblioteket öppettider snöröjning budget skola förskola återvinning "

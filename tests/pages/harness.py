@@ -43,7 +43,7 @@ from crawler.pages import (
     sitemaps_from_robots,
     soft_block,
 )
-from parity.records import format_time
+from parity.core.timeutil import format_time
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from parity.jsonl import read_records
-from parity.records import Post, SourceStatus, Verdict, WebItem
+from parity.core.jsonl import read_records
+from parity.core.records import Post, SourceStatus, Verdict, WebItem
 from tests.conftest import ROOT
 from tests.faultserver import FaultServerProcess, Plan, Rule, SitePlan, page_path
 from tests.reliability.harness import ORG, child_env, config_toml, jsonl, post, run_parity, write_jsonl

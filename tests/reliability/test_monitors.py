@@ -21,7 +21,7 @@ from crawler.monitors import (
     spider_exceptions,
 )
 from crawler.tracking import SourceTracker
-from parity.records import SourceStatus
+from parity.core.records import SourceStatus
 
 pytestmark = pytest.mark.timeout(10)
 

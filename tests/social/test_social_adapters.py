@@ -22,7 +22,7 @@ from crawler.pages.x_api import includes_index, tweet_to_post
 from crawler.pages.youtube import parse_youtube_feed, video_to_post
 from crawler.spiders.social import api_error_message, strip_secrets
 from parity.demo.httpserver import Request
-from parity.records import Media, Post
+from parity.core.records import Media, Post
 from parity.report.summary import image_without_alt, summarise
 from tests.social import worlds
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from parity.records import Post, SourceStatus, Verdict, WebItem
+from parity.core.records import Post, SourceStatus, Verdict, WebItem
 from parity.report import rebuild_report, summarise, write_audit_outputs
 
 POSTS = [

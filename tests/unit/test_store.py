@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from parity.records import Post, SourceStatus, Verdict, WebItem
+from parity.core.records import Post, SourceStatus, Verdict, WebItem
 from parity.store import SqliteStore, StoreError
 
 T0 = dt.datetime(2026, 3, 1, 8, tzinfo=dt.timezone.utc)

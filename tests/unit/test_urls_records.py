@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from parity.jsonl import RecordError, read_records, write_records
-from parity.records import Post, Verdict, WebItem, web_item_id
-from parity.urls import canonical_url, strip_tracking
+from parity.core.jsonl import RecordError, read_records, write_records
+from parity.core.records import Post, Verdict, WebItem, web_item_id
+from parity.core.urls import canonical_url, strip_tracking
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 
+from parity.core.sources import WebItemSource
+from parity.core.timeutil import format_time, parse_time
+
 PostKind = Literal["post", "reply", "share"]
-WebSourceKind = Literal["feed", "sitemap", "listing", "notice_board", "document", "page", "register"]
 VerdictKind = Literal["match", "partial", "late", "social_only", "unverifiable", "excluded"]
 SourceState = Literal["ok", "partial", "failed", "robots_blocked"]
 
@@ -26,45 +28,6 @@ VERDICT_KINDS: tuple[str, ...] = ("match", "partial", "late", "social_only", "un
 RATED_VERDICTS: tuple[str, ...] = ("match", "partial", "late", "social_only")
 #: Verdicts whose ``web_id`` must point at a web item.
 LINKED_VERDICTS: tuple[str, ...] = ("match", "partial", "late")
-
-
-def to_utc(value: dt.datetime | None) -> dt.datetime | None:
-    """Normalise to an aware UTC datetime; naive input is taken as UTC.
-
-    Exports from social tools often drop the zone; treating them as UTC is the
-    least surprising reading and keeps comparisons between records valid.
-    """
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        return value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(dt.timezone.utc)
-
-
-def format_time(value: dt.datetime | None) -> str | None:
-    """ISO 8601 with a ``Z`` suffix, the contract's spelling of UTC."""
-    if value is None:
-        return None
-    value = to_utc(value)
-    assert value is not None
-    text = value.isoformat()
-    return text.replace("+00:00", "Z")
-
-
-def parse_time(value: Any) -> dt.datetime | None:
-    """Parse what JSON gives us for a time field into aware UTC, or None."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return to_utc(value)
-    if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
-    if isinstance(value, (int, float)):
-        return dt.datetime.fromtimestamp(float(value), tz=dt.timezone.utc)
-    text = str(value).strip()
-    if text.endswith("Z") or text.endswith("z"):
-        text = text[:-1] + "+00:00"
-    return to_utc(dt.datetime.fromisoformat(text))
 
 
 class _Record(BaseModel):
@@ -130,7 +93,7 @@ class WebItem(_Content):
 
     id: str
     org: str
-    source: WebSourceKind
+    source: WebItemSource
     url: str | None = None
     title: str | None = None
     text: str = ""

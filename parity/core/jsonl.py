@@ -103,6 +103,12 @@ def atomic_text(path: str | Path, binary: bool = False) -> Iterator[Any]:
         raise
 
 
+def write_text_atomic(path: str | Path, text: str) -> None:
+    """Write a whole text file (UTF-8, ``\n`` line ends) through :func:`atomic_text`."""
+    with atomic_text(path) as out:
+        out.write(text)
+
+
 def record_line(record: BaseModel) -> str:
     """The JSONL line (with its newline) :func:`write_records` writes for ``record``."""
     to_json = getattr(record, "to_json_dict", None)
