@@ -8,7 +8,7 @@ conditionally).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import scrapy
@@ -16,7 +16,8 @@ from scrapy.http import Response
 
 from crawler.pages.feed import parse_feed
 from crawler.pages.types import PageError
-from crawler.spiders.web import WebSourceSpider, response_headers
+from crawler.spiders.sniff import response_headers
+from crawler.spiders.web import WebSourceSpider
 
 
 class FeedParsing(WebSourceSpider):
@@ -49,8 +50,5 @@ class FeedSpider(FeedParsing):
     name = "feed"
     item_source = "feed"
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        _ = self.known
-        yield self.entry(self.spec.target, "feed")
-        for request in self.resumed_requests():
-            yield request
+    def entries(self) -> list[scrapy.Request]:
+        return [self.entry(self.spec.target, "feed")]

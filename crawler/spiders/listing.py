@@ -8,7 +8,7 @@ a generic fallback (links under ``follow`` with a date near them).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import scrapy
@@ -16,7 +16,8 @@ from scrapy.http import Response
 
 from crawler.pages.listing import parse_listing
 from crawler.pages.types import PageError
-from crawler.spiders.web import WebSourceSpider, response_headers
+from crawler.spiders.sniff import response_headers
+from crawler.spiders.web import WebSourceSpider
 
 
 class ListingParsing(WebSourceSpider):
@@ -78,8 +79,5 @@ class ListingSpider(ListingParsing):
     name = "listing"
     item_source = "listing"
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        _ = self.known
-        yield self.entry(self.spec.target, "list")
-        for request in self.resumed_requests():
-            yield request
+    def entries(self) -> list[scrapy.Request]:
+        return [self.entry(self.spec.target, "list")]

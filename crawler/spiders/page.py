@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import scrapy
 
 from crawler.spiders.web import WebSourceSpider
@@ -13,8 +11,5 @@ class PageSpider(WebSourceSpider):
     name = "page"
     item_source = "page"
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        _ = self.known
-        yield self.entry(self.spec.target, "article")
-        for request in self.resumed_requests():
-            yield request
+    def entries(self) -> list[scrapy.Request]:
+        return [self.entry(self.spec.target, "article")]
