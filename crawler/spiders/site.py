@@ -20,7 +20,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.discover import home_findings, sitemap_probes
+from crawler.discover.readers import home_findings, sitemap_probes
 from crawler.pages.sitemap import sitemaps_from_robots
 from crawler.spiders.feed import FeedParsing
 from crawler.spiders.listing import ListingParsing
