@@ -39,12 +39,14 @@ LIST_WORDS = re.compile(
 )
 BOARD_WORDS = re.compile(r"anslagstavla|anslagstavlan|bulletin.?board", re.IGNORECASE)
 BOARD_HOSTS = ("netpublicator.com",)
-#: First path segments of news-like pages (sitemap ``include`` patterns are built from these).
-NEWS_SECTIONS = re.compile(
-    r"^(nyheter|nyhetsarkiv|aktuellt|press|pressmeddelanden|pressrum|driftinformation|driftstorningar|"
-    r"storningar|störningar|anslagstavla|anslagstavlan|kungorelser|kungörelser|news|meddelanden)$",
-    re.IGNORECASE,
-)
+#: Path segments of news-like sections on Swedish public sites (one list: discovery's sitemap ``include``
+#: patterns and the ``site`` spider's sitemap filter are both built from it).
+NEWS_SECTION_WORDS = ("nyheter|nyhetsarkiv|aktuellt|press|pressmeddelanden|pressrum|driftinformation|driftstorningar|"
+                      "storningar|störningar|anslagstavla|anslagstavlan|kungorelser|kungörelser|news|meddelanden")
+#: A first path segment that names a news-like section.
+NEWS_SECTIONS = re.compile(f"^({NEWS_SECTION_WORDS})$", re.IGNORECASE)
+#: A path with a news-like section anywhere in it: what a ``site`` source keeps from a whole-site sitemap.
+NEWS_PATH = re.compile(f"/({NEWS_SECTION_WORDS})(/|\\.|$)", re.IGNORECASE)
 SITEMAP_PROBES = ("/sitemap.xml", "/sitemapindex.xml", "/sitemap_index.xml")
 MAX_CANDIDATES = 6
 MAX_CHILD_SITEMAPS = 10

@@ -16,11 +16,11 @@ from scrapy.http import Response
 
 from crawler.pages.feed import parse_feed
 from crawler.pages.types import PageError
+from crawler.spiders.article import ArticleParsing
 from crawler.spiders.sniff import response_headers
-from crawler.spiders.web import WebSourceSpider
 
 
-class FeedParsing(WebSourceSpider):
+class FeedParsing(ArticleParsing):
     """``parse_feed``: shared by the feed spider and the site spider."""
 
     def parse_feed(self, response: Response) -> Iterator[Any]:

@@ -16,11 +16,11 @@ from scrapy.http import Response
 
 from crawler.pages.listing import parse_listing
 from crawler.pages.types import PageError
+from crawler.spiders.article import ArticleParsing
 from crawler.spiders.sniff import response_headers
-from crawler.spiders.web import WebSourceSpider
 
 
-class ListingParsing(WebSourceSpider):
+class ListingParsing(ArticleParsing):
     """``parse_list``: shared by the listing spider and the site spider."""
 
     def list_options(self, meta: dict[str, Any]) -> tuple[str | None, dict[str, str] | None, int]:

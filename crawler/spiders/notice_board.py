@@ -30,13 +30,13 @@ from crawler.pages.notice_board import (
     parse_notice_board,
 )
 from crawler.pages.types import PageError
+from crawler.spiders.article import ArticleParsing
 from crawler.spiders.sniff import response_headers
-from crawler.spiders.web import WebSourceSpider
 from parity.core.timeutil import format_time
 from parity.store.types import Outcome
 
 
-class NoticeBoardParsing(WebSourceSpider):
+class NoticeBoardParsing(ArticleParsing):
     """``parse_board``: shared by the notice-board spider and the site spider."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

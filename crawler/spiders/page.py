@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import scrapy
 
-from crawler.spiders.web import WebSourceSpider
+from crawler.spiders.article import ArticleParsing
 
 
-class PageSpider(WebSourceSpider):
+class PageSpider(ArticleParsing):
     name = "page"
     item_source = "page"
 

@@ -20,12 +20,12 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.discover.readers import home_findings, sitemap_probes
+from crawler.discover.readers import NEWS_PATH, home_findings, sitemap_probes
 from crawler.pages.sitemap import sitemaps_from_robots
 from crawler.spiders.feed import FeedParsing
 from crawler.spiders.listing import ListingParsing
 from crawler.spiders.notice_board import NoticeBoardParsing
-from crawler.spiders.sitemap import NEWS_PATH, SitemapParsing
+from crawler.spiders.sitemap import SitemapParsing
 from crawler.spiders.sniff import response_headers
 from crawler.spiders.web import CALLBACKS
 

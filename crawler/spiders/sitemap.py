@@ -19,19 +19,12 @@ from scrapy.http import Response
 
 from crawler.pages.sitemap import parse_sitemap
 from crawler.pages.types import PageError
+from crawler.spiders.article import ArticleParsing
 from crawler.spiders.sniff import response_headers
-from crawler.spiders.web import WebSourceSpider
 from parity.core.timeutil import format_time
 
-#: Paths of news-like pages on Swedish public sites: what a ``site`` source keeps from a whole-site sitemap.
-NEWS_PATH = re.compile(
-    r"/(nyheter|nyhetsarkiv|aktuellt|press|pressmeddelanden|pressrum|driftinformation|driftstorningar|"
-    r"storningar|störningar|anslagstavla|anslagstavlan|kungorelser|kungörelser|news|meddelanden)(/|\.|$)",
-    re.IGNORECASE,
-)
 
-
-class SitemapParsing(WebSourceSpider):
+class SitemapParsing(ArticleParsing):
     """``parse_sitemap``: shared by the sitemap spider and the site spider."""
 
     def sitemap_filters(self, meta: dict[str, Any]) -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:

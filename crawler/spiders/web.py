@@ -1,9 +1,8 @@
 """What every web-source spider does: the ledger, conditional GET, articles and linked documents.
 
 A feed, sitemap, listing or notice board only points at pages; the page
-itself carries the text residents read. Each spider hands the pages it finds to
-``parse_article``, which extracts the record and follows linked PDF documents
-(kallelser, protokoll) on the same site.
+itself carries the text residents read (crawler/spiders/article.py reads pages
+and the documents they link).
 
 Every request a web spider makes is a row of the crawl ledger (docs/ledger.md):
 ``follow`` writes ``todo`` before the request is yielded, the conditional-GET
@@ -16,7 +15,8 @@ ledger, so an unchanged site costs only its entry points and 304s.
 Jobs kept elsewhere: the ledger's decisions (what to plan, what is unchanged,
 what to resume) are crawler/ledger.py's ``SourceLedger``, the only way a spider
 reaches crawl state; reading a response (HTML? PDF? block page?) is
-crawler/spiders/sniff.py; building records is crawler/spiders/build.py.
+crawler/spiders/sniff.py; building records is crawler/spiders/build.py; pages
+and documents are crawler/spiders/article.py.
 """
 
 from __future__ import annotations
@@ -32,18 +32,11 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler.ledger import Fetched, Planned, SourceLedger, jsonable
-from crawler.pages.document import extract_document
-from crawler.pages.types import Article, PageError
+from crawler.ledger import Planned, SourceLedger, jsonable
 from crawler.spiders.base import SourceSpider, classify_failure, log
-from crawler.spiders.build import article_item, document_item, summary_item
-from crawler.spiders.extraction import extractor
+from crawler.spiders.build import summary_item
 from crawler.spiders.sniff import (
     block_reason,
-    body_sha256,
-    content_type,
-    is_html,
-    is_pdf,
     looks_like_document,
     outcome_of,
     response_headers,
@@ -274,18 +267,6 @@ class WebSourceSpider(SourceSpider):
         name = getattr(callback, "__name__", "")
         return {v: k for k, v in CALLBACKS.items()}.get(name, "")
 
-    def not_modified_item(self, response: Response) -> Iterator[Any]:
-        """A page or document answered 304: it is still there, unchanged; linked documents re-checked."""
-        self.ok(response)
-        if self.ledger.unchanged(response.meta["ledger_url"], Outcome(http_status=304)):
-            self.tracker.items += 1
-        self.tracker.notes["not_modified"] = int(self.tracker.notes.get("not_modified", 0)) + 1
-        yield from self.replay(response)
-
-    def unchanged_body(self, response: Response) -> bool:
-        """A 200 whose body is byte-identical to the one we extracted last time."""
-        return self.ledger.unchanged_body(response.meta.get("ledger_url"), body_sha256(response))
-
     # -- errors ------------------------------------------------------------------
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
@@ -339,83 +320,3 @@ class WebSourceSpider(SourceSpider):
         for request in requests:
             self.crawler.engine.crawl(request)
         raise DontCloseSpider
-
-    # -- pages and documents ---------------------------------------------------------
-    async def parse_article(self, response: Response) -> list[Any]:
-        """A page: 304 / block page / unchanged body / extraction (a coroutine returning its output:
-        Scrapy runs an async *generator* callback through ``CONCURRENT_ITEMS`` tasks per response)."""
-        if response.status == 304:
-            return list(self.not_modified_item(response))
-        if self.blocked(response):
-            return []
-        if self.unchanged_body(response):
-            return list(self._unchanged(response))
-        if not is_html(response):
-            return list(self.iter_safely(response, lambda: self._not_html(response)))
-        try:  # the CPU-heavy part, in a worker process once the crawl is big (crawler/spiders/extraction.py)
-            article = await extractor(self.settings).article(response.url, response_headers(response),
-                                                             response.body)
-        except PageError as exc:
-            self.parse_error(response, exc.reason)
-            return []
-        except Exception as exc:  # noqa: BLE001 - one bad page must not stop the crawl
-            self.parse_error(response, f"{type(exc).__name__}: {exc}".splitlines()[0][:200])
-            return []
-        return list(self.iter_safely(response, lambda: self._article(response, article)))
-
-    def _unchanged(self, response: Response) -> Iterator[Any]:
-        self.ok(response)
-        self.ledger.unchanged(response.meta["ledger_url"],
-                              outcome_of(response, sitemap_lastmod=response.meta.get("sitemap_lastmod")))
-        self.tracker.items += 1
-        self.tracker.notes["unchanged"] = int(self.tracker.notes.get("unchanged", 0)) + 1
-        yield from self.replay(response)
-
-    def fetched(self, record: WebItem, response: Response) -> WebItem | Fetched:
-        """The record, wrapped so the pipeline marks the ledger row done in the same transaction."""
-        url = response.meta.get("ledger_url")
-        if not url:
-            return record
-        return self.ledger.fetched(record, url, outcome_of(response, sitemap_lastmod=response.meta.get("sitemap_lastmod")))
-
-    def _not_html(self, response: Response) -> Iterator[Any]:
-        if is_pdf(response):
-            yield from self._document(response)
-            return
-        self.parse_error(response, f"not an HTML page ({content_type(response) or 'no content type'})")
-
-    def _article(self, response: Response, article: Article) -> Iterator[Any]:
-        self.ok(response)
-        url = response.meta.get("item_url") or response.url
-        record = article_item(self.spec.org, self.item_id(url), self.source_of(response.meta), url, article,
-                              response.meta)
-        documents = []
-        if self.settings.getbool("PARITY_FOLLOW_DOCUMENTS", True):
-            parent = response.meta.get("ledger_url") or url
-            for link in article.document_links or []:
-                href = getattr(link, "url", link)
-                if looks_like_document(href):
-                    documents.append(self.follow(href, "document", parent, link_text=getattr(link, "text", None),
-                                                 linked_from=url))
-        self.flush_plan()  # documents are todo before the page is done: a kill in between loses nothing
-        yield self.fetched(record, response)
-        yield from self.emit(documents)
-
-    def parse_document(self, response: Response) -> Iterator[Any]:
-        if response.status == 304:
-            yield from self.not_modified_item(response)
-            return
-        if self.unchanged_body(response):
-            yield from self._unchanged(response)
-            return
-        yield from self.iter_safely(response, lambda: self._document(response))
-
-    def _document(self, response: Response) -> Iterator[Any]:
-        try:
-            document = extract_document(response.url, response_headers(response), response.body)
-        except PageError as exc:
-            self.parse_error(response, exc.reason)
-            return
-        self.ok(response)
-        url = response.meta.get("ledger_url") or response.url
-        yield self.fetched(document_item(self.spec.org, self.item_id(url), url, document, response.meta), response)

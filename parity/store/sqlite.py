@@ -181,16 +181,9 @@ class SqliteStore(SqliteCrawlState):
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY org, published_at, id"
-        out = []
-        for record, first_seen, edited, deleted in self.db.execute(sql, args):
-            data = json.loads(record)
-            data["first_seen_at"] = first_seen
-            if edited:
-                data["edited_at"] = edited
-            if deleted:
-                data["deleted_at"] = deleted
-            out.append(Post.model_validate(data))
-        return out
+        return [Post.model_validate(_with_bookkeeping(record, first_seen_at=first_seen, edited_at=edited,
+                                                      deleted_at=deleted))
+                for record, first_seen, edited, deleted in self.db.execute(sql, args)]
 
     def post_ids(self, source_key: str) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT id FROM posts WHERE source_key=?", (source_key,))}
@@ -243,14 +236,8 @@ class SqliteStore(SqliteCrawlState):
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY org, id"
-        out = []
-        for record, first_seen, removed in self.db.execute(sql, args):
-            data = json.loads(record)
-            data["first_seen_at"] = first_seen
-            if removed:
-                data["removed_at"] = removed
-            out.append(WebItem.model_validate(data))
-        return out
+        return [WebItem.model_validate(_with_bookkeeping(record, first_seen_at=first_seen, removed_at=removed))
+                for record, first_seen, removed in self.db.execute(sql, args)]
 
     def web_item_ids(self, source_key: str) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT id FROM web_items WHERE source_key=?", (source_key,))}
@@ -294,3 +281,11 @@ class SqliteStore(SqliteCrawlState):
             return [], []
         org_list = list(orgs)
         return [f"org IN ({','.join('?' * len(org_list))})"], list(org_list)
+
+
+def _with_bookkeeping(record: str, first_seen_at: str, **dates: str | None) -> dict[str, Any]:
+    """A stored record with the store's own dates attached as extra fields (the empty ones left out)."""
+    data = json.loads(record)
+    data["first_seen_at"] = first_seen_at
+    data.update({key: value for key, value in dates.items() if value})
+    return data

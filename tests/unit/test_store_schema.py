@@ -119,3 +119,17 @@ def test_one_definition_renders_for_both_back_ends() -> None:
     assert sqlite[1:] == postgresql[1:] == [
         "CREATE INDEX IF NOT EXISTS crawl_ledger_run ON crawl_ledger (run_id, state)",
         "CREATE INDEX IF NOT EXISTS crawl_ledger_parent ON crawl_ledger (source_key, parent)"]
+
+
+def test_the_sqlite_store_implements_the_whole_interface() -> None:
+    """What a second back end must provide, checked against the first: every method, same parameters."""
+    import inspect
+
+    from parity.store import CrawlStateStore, RecordStore, SqliteStore
+
+    for protocol in (RecordStore, CrawlStateStore):
+        names = [n for n, v in vars(protocol).items() if inspect.isfunction(v) and not n.startswith("_")]
+        assert len(names) > 15
+        for name in names:
+            wanted = list(inspect.signature(getattr(protocol, name)).parameters)
+            assert list(inspect.signature(getattr(SqliteStore, name)).parameters) == wanted, name
