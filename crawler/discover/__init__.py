@@ -18,18 +18,3 @@ by the ``site`` spider at crawl time), ``render`` (the TOML block), ``spider``
 ``__main__`` (``python -m crawler.discover URL``: the process ``parity
 discover`` starts; stdout is the TOML block).
 """
-
-from __future__ import annotations
-
-from crawler.discover.readers import (
-           Found,
-           Home,
-           follow_prefix,
-           home_findings,
-           include_patterns,
-           sitemap_probes,
-)
-from crawler.discover.render import render_toml, slug
-
-__all__ = ["Found", "Home", "follow_prefix", "home_findings", "include_patterns", "render_toml", "sitemap_probes",
-           "slug"]
