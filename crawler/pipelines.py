@@ -13,7 +13,7 @@ from typing import Any
 from scrapy.exceptions import DropItem
 from w3lib.url import safe_url_string
 
-from crawler.ledger import Fetched, commit_fetched
+from crawler.ledger import Fetched
 from crawler.store_access import shared_store
 from parity.core.lang import detect_lang
 from parity.core.records import Post, WebItem
@@ -67,7 +67,7 @@ class StorePipeline:
         store = shared_store(self.store_path)
         key = getattr(getattr(spider, "spec", None), "key", None)
         if fetched is not None and isinstance(record, WebItem):
-            commit_fetched(store, fetched, record)
+            store.save_fetched(record, fetched.source_key, fetched.url, fetched.run_id, fetched.outcome)
         elif isinstance(record, Post):
             store.upsert_post(record, source_key=key)
         else:

@@ -110,17 +110,12 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
     from scrapy.crawler import AsyncCrawlerProcess
     from scrapy.utils.log import configure_logging as scrapy_logging
 
-    from crawler.ledger import ledger_for
+    from crawler.ledger import begin_run
     from crawler.settings import scrapy_settings
     from crawler.store_access import close_all, shared_store
 
-    # Damaged job state (ledger tables) is replaced with a warning before the ledger reads it.
-    from crawler.jobstate import repair_job_state
-
-    for warning in repair_job_state(shared_store(store_path).db):
-        log.warning("%s", warning)
-    # The crawl ledger (docs/ledger.md): a rerun after an interrupted run resumes it.
-    resumed = ledger_for(shared_store(store_path)).begin_run(run_id)
+    # The crawl ledger (docs/ledger.md): damaged state repaired with a warning; a rerun resumes an interrupted run.
+    resumed = begin_run(shared_store(store_path), run_id)
     if resumed:
         log.info("resuming the interrupted run %s: pages it stored are not fetched again", resumed)
     settings = scrapy_settings(loaded.config.crawl, store_path, run_id, warc_path)
@@ -180,7 +175,7 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
         status = SourceStatus(org=spec.org, kind=spec.kind, url=spec.target, status="failed",
                               error=f"platform {spec.kind!r} is not supported by this version")
         store.record_source(run_id, spec.key, status)
-    ledger_for(store).finish_run(run_id, "interrupted" if interrupted else "finished")
+    store.finish_crawl(run_id, "interrupted" if interrupted else "finished")
     close_all()
     return ExitCode.INTERRUPTED if interrupted else ExitCode.OK
 

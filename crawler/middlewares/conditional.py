@@ -1,5 +1,9 @@
 """Conditional GET from the crawl ledger: If-None-Match / If-Modified-Since, and ``doing`` marks.
 
+The wiring of the ledger's policy (crawler/ledger.py: which validators, which
+headers) to the store (``mark_doing``, ``ledger_row``), as Scrapy's
+HttpCacheMiddleware wires a cache policy to a cache storage.
+
 Requests that carry ``meta["ledger_url"]`` belong to a ledger row of the
 spider's source (see docs/ledger.md). Before the request goes out the row is
 marked ``doing`` (attempts + 1, retries included); if an earlier run stored
@@ -16,7 +20,7 @@ from typing import Any
 
 from scrapy.http import Request, Response
 
-from crawler.ledger import ledger_for
+from crawler.ledger import conditional_headers, validators_of
 from crawler.store_access import shared_store
 
 log = logging.getLogger(__name__)
@@ -41,23 +45,20 @@ class ConditionalGetMiddleware:
         source_key = getattr(getattr(spider, "spec", None), "key", None)
         if not url or not source_key or not self.store_path:
             return
-        ledger = ledger_for(shared_store(self.store_path))
+        store = shared_store(self.store_path)
         if request.meta.get("conditional", True) and not request.meta.get("conditional_checked"):
             request.meta["conditional_checked"] = True
             if "ledger_validators" in request.meta:  # the spider read them from its snapshot of the ledger
                 validators = request.meta["ledger_validators"]
             else:
-                row = ledger.get(source_key, url)
-                validators = (row.etag, row.last_modified) if (
-                    row is not None and row.has_validators and not row.removed) else None
-            if validators:
-                etag, last_modified = validators
-                if etag and b"If-None-Match" not in request.headers:
-                    request.headers[b"If-None-Match"] = etag.encode("latin-1", "replace")
-                if last_modified and b"If-Modified-Since" not in request.headers:
-                    request.headers[b"If-Modified-Since"] = last_modified.encode("latin-1", "replace")
+                validators = validators_of(store.ledger_row(source_key, url))
+            headers = conditional_headers(validators)
+            for name, value in headers.items():
+                if name not in request.headers:
+                    request.headers[name] = value
+            if headers:
                 self.stats.inc_value("ledger/conditional_sent")
-        ledger.doing(source_key, url, self.run_id)
+        store.mark_doing(source_key, url, self.run_id)
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
         if response.status == 304 and request.meta.get("ledger_url"):

@@ -8,7 +8,7 @@ conditionally).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import scrapy
@@ -16,10 +16,11 @@ from scrapy.http import Response
 
 from crawler.pages.feed import parse_feed
 from crawler.pages.types import PageError
-from crawler.spiders.web import WebSourceSpider, response_headers
+from crawler.spiders.article import ArticleParsing
+from crawler.spiders.sniff import response_headers
 
 
-class FeedParsing(WebSourceSpider):
+class FeedParsing(ArticleParsing):
     """``parse_feed``: shared by the feed spider and the site spider."""
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
@@ -49,8 +50,5 @@ class FeedSpider(FeedParsing):
     name = "feed"
     item_source = "feed"
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        _ = self.known
-        yield self.entry(self.spec.target, "feed")
-        for request in self.resumed_requests():
-            yield request
+    def entries(self) -> list[scrapy.Request]:
+        return [self.entry(self.spec.target, "feed")]

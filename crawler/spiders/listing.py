@@ -8,7 +8,7 @@ a generic fallback (links under ``follow`` with a date near them).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import scrapy
@@ -16,10 +16,11 @@ from scrapy.http import Response
 
 from crawler.pages.listing import parse_listing
 from crawler.pages.types import PageError
-from crawler.spiders.web import WebSourceSpider, response_headers
+from crawler.spiders.article import ArticleParsing
+from crawler.spiders.sniff import response_headers
 
 
-class ListingParsing(WebSourceSpider):
+class ListingParsing(ArticleParsing):
     """``parse_list``: shared by the listing spider and the site spider."""
 
     def list_options(self, meta: dict[str, Any]) -> tuple[str | None, dict[str, str] | None, int]:
@@ -78,8 +79,5 @@ class ListingSpider(ListingParsing):
     name = "listing"
     item_source = "listing"
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        _ = self.known
-        yield self.entry(self.spec.target, "list")
-        for request in self.resumed_requests():
-            yield request
+    def entries(self) -> list[scrapy.Request]:
+        return [self.entry(self.spec.target, "list")]

@@ -12,7 +12,7 @@ in part.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,17 +20,23 @@ import scrapy
 from bs4 import BeautifulSoup
 from scrapy.http import Response
 
-from crawler.ledger import Fetched, Outcome, Planned
+from crawler.ledger import Planned, jsonable
 from crawler.pages.decode import decode_html
 from crawler.pages.linkutil import base_url
 from crawler.pages.listing import next_pages
-from crawler.pages.notice_board import announced_total, embedded_board_url, parse_notice_board
+from crawler.pages.notice_board import (
+    announced_total,
+    embedded_board_url,
+    parse_notice_board,
+)
 from crawler.pages.types import PageError
-from crawler.spiders.web import WebSourceSpider, _jsonable, response_headers
+from crawler.spiders.article import ArticleParsing
+from crawler.spiders.sniff import response_headers
 from parity.core.timeutil import format_time
+from parity.store.types import Outcome
 
 
-class NoticeBoardParsing(WebSourceSpider):
+class NoticeBoardParsing(ArticleParsing):
     """``parse_board``: shared by the notice-board spider and the site spider."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -42,7 +48,7 @@ class NoticeBoardParsing(WebSourceSpider):
     def parse_board(self, response: Response) -> Iterator[Any]:
         root = str(response.meta.get("board") or response.meta.get("ledger_url") or response.url)
         if response.status == 304:
-            row = self.known.get(response.meta.get("ledger_url", ""))
+            row = self.ledger.known.get(response.meta.get("ledger_url", ""))
             if row is not None and row.context.get("truncated"):
                 self.board_truncated.add(root)
         yield from self.container(response, lambda: self._board(response, root))
@@ -91,8 +97,8 @@ class NoticeBoardParsing(WebSourceSpider):
                 key = f"{root}#{identity}"
                 record = self.summary_item(root, notice.title, notice.text, notice.published_at, key=key,
                                            source=source, **extra)
-                self._planned.append(Planned(key, "notice", parent, _jsonable({"title": notice.title})))
-                records.append(Fetched(record, self.spec.key, key, self.run_id, Outcome(http_status=response.status)))
+                self.ledger.plan(Planned(key, "notice", parent, jsonable({"title": notice.title})))
+                records.append(self.ledger.fetched(record, key, Outcome(http_status=response.status)))
         expected = self.board_total.get(root)
         if expected is not None and len(seen) < expected:
             soup = BeautifulSoup(decode_html(headers, response.body), "lxml")
@@ -110,7 +116,7 @@ class NoticeBoardParsing(WebSourceSpider):
             if read < total:
                 self.board_truncated.add(root)
                 self.tracker.notes.setdefault("board_counts", {})[root] = {"read": read, "announced": total}  # type: ignore[index]
-            self.ledger.annotate(self.spec.key, root, {"truncated": read < total})
+            self.ledger.annotate(root, {"truncated": read < total})
         for root in sorted(self.board_truncated):
             self.tracker.failure(root, "board_truncated (the board announces more notices than could be read)",
                                  primary=True)
@@ -120,8 +126,5 @@ class NoticeBoardSpider(NoticeBoardParsing):
     name = "notice_board"
     item_source = "notice_board"
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        _ = self.known
-        yield self.entry(self.spec.target, "board")
-        for request in self.resumed_requests():
-            yield request
+    def entries(self) -> list[scrapy.Request]:
+        return [self.entry(self.spec.target, "board")]

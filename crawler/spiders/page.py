@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import scrapy
 
-from crawler.spiders.web import WebSourceSpider
+from crawler.spiders.article import ArticleParsing
 
 
-class PageSpider(WebSourceSpider):
+class PageSpider(ArticleParsing):
     name = "page"
     item_source = "page"
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        _ = self.known
-        yield self.entry(self.spec.target, "article")
-        for request in self.resumed_requests():
-            yield request
+    def entries(self) -> list[scrapy.Request]:
+        return [self.entry(self.spec.target, "article")]

@@ -12,7 +12,7 @@ noted. Items keep the kind of sub-source that found them (``feed``,
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,13 +20,14 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.discover import home_findings, sitemap_probes
+from crawler.discover.readers import NEWS_PATH, home_findings, sitemap_probes
 from crawler.pages.sitemap import sitemaps_from_robots
 from crawler.spiders.feed import FeedParsing
 from crawler.spiders.listing import ListingParsing
 from crawler.spiders.notice_board import NoticeBoardParsing
-from crawler.spiders.sitemap import NEWS_PATH, SitemapParsing
-from crawler.spiders.web import CALLBACKS, response_headers
+from crawler.spiders.sitemap import SitemapParsing
+from crawler.spiders.sniff import response_headers
+from crawler.spiders.web import CALLBACKS
 
 CALLBACKS.setdefault("home", "parse_home")
 CALLBACKS.setdefault("robots", "parse_robots")
@@ -36,14 +37,11 @@ class SiteSpider(FeedParsing, SitemapParsing, ListingParsing, NoticeBoardParsing
     name = "site"
     item_source = "page"
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        _ = self.known
+    def entries(self) -> list[scrapy.Request]:
         root = f"{urlsplit(self.spec.target).scheme}://{urlsplit(self.spec.target).netloc}"
-        yield self.entry(self.spec.target, "home")
+        home = self.entry(self.spec.target, "home")
         robots = self.entry(root + "/robots.txt", "robots", candidate=True)
-        yield robots.replace(errback=self.robots_failed)
-        for request in self.resumed_requests():
-            yield request
+        return [home, robots.replace(errback=self.robots_failed)]
 
     # -- the start page: feeds, lists, board ----------------------------------------------
     def parse_home(self, response: Response) -> Iterator[Any]:

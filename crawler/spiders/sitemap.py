@@ -10,7 +10,7 @@ page it lists is unchanged: an unchanged site costs robots.txt and the sitemaps.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,18 +19,12 @@ from scrapy.http import Response
 
 from crawler.pages.sitemap import parse_sitemap
 from crawler.pages.types import PageError
-from crawler.spiders.web import WebSourceSpider, response_headers
+from crawler.spiders.article import ArticleParsing
+from crawler.spiders.sniff import response_headers
 from parity.core.timeutil import format_time
 
-#: Paths of news-like pages on Swedish public sites: what a ``site`` source keeps from a whole-site sitemap.
-NEWS_PATH = re.compile(
-    r"/(nyheter|nyhetsarkiv|aktuellt|press|pressmeddelanden|pressrum|driftinformation|driftstorningar|"
-    r"storningar|störningar|anslagstavla|anslagstavlan|kungorelser|kungörelser|news|meddelanden)(/|\.|$)",
-    re.IGNORECASE,
-)
 
-
-class SitemapParsing(WebSourceSpider):
+class SitemapParsing(ArticleParsing):
     """``parse_sitemap``: shared by the sitemap spider and the site spider."""
 
     def sitemap_filters(self, meta: dict[str, Any]) -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
@@ -89,14 +83,13 @@ class SitemapParsing(WebSourceSpider):
             ))
         self.tracker.notes["listed"] = int(self.tracker.notes.get("listed", 0)) + listed
         if unchanged:
-            self.tracker.items += self.ledger.touch_many(self.spec.key, self.run_id, unchanged)
+            self.tracker.items += self.ledger.touch(unchanged)
             self.tracker.notes["unchanged"] = int(self.tracker.notes.get("unchanged", 0)) + len(unchanged)
         yield from self.emit(requests)
 
     def _unchanged_since(self, url: str, lastmod: str, parent: str) -> bool:
         """Fetched successfully before with this very lastmod, and its item is still there."""
-        row = self.known.get(url)
-        if row is None or not row.item_id or row.removed or row.sitemap_lastmod != lastmod:
+        if not self.ledger.unchanged_by_lastmod(url, lastmod):
             return False
         key = self.canon(url)
         if key in self.seen_urls:
@@ -109,8 +102,5 @@ class SitemapSpider(SitemapParsing):
     name = "sitemap"
     item_source = "sitemap"
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        _ = self.known
-        yield self.entry(self.spec.target, "sitemap")
-        for request in self.resumed_requests():
-            yield request
+    def entries(self) -> list[scrapy.Request]:
+        return [self.entry(self.spec.target, "sitemap")]

@@ -18,7 +18,7 @@ def write_audit_outputs(
     folder: Path, posts: list[Post], web: list[WebItem], verdicts: list[Verdict], sources: list[SourceStatus],
     summary: dict[str, Any],
 ) -> None:
-    """Every file of contracts.md §2 in ``folder``."""
+    """Every file of the output folder (README "Output folder"; ../shared/contracts.md, "Output folder") in ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     write_records(folder / "posts.jsonl", posts)
     write_records(folder / "web.jsonl", web)

@@ -4,12 +4,16 @@ The crawl process writes (one connection, through the item pipeline); the CLI
 reads after the crawl ended. Every write is an idempotent upsert keyed by a
 stable id, so a crawl killed half-way and run again never duplicates a record,
 and ``first_seen_at`` survives every later run — it decides ``late``.
+
+Tables come from parity/store/schema.py (created or migrated when the file is
+opened); the crawl ledger's SQL is in parity/store/ledger.py, mixed in here so
+that an item and its ledger row share one connection and one transaction.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -17,74 +21,20 @@ from pathlib import Path
 from typing import Any
 
 from parity.core.records import Post, SourceStatus, Verdict, WebItem
-from parity.core.timeutil import format_time, parse_time
+from parity.core.timeutil import format_time, utcnow
 from parity.core.urls import canonical_url
-
-SCHEMA_VERSION = 1
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS runs (
-    run_id TEXT PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT,
-    command TEXT, config TEXT, status TEXT NOT NULL DEFAULT 'running', exit_code INTEGER, summary TEXT
-);
-CREATE TABLE IF NOT EXISTS sources (
-    run_id TEXT NOT NULL, source_key TEXT NOT NULL, org TEXT NOT NULL, kind TEXT NOT NULL, url TEXT,
-    status TEXT NOT NULL, items INTEGER NOT NULL DEFAULT 0, error TEXT, detail TEXT,
-    PRIMARY KEY (run_id, source_key)
-);
-CREATE TABLE IF NOT EXISTS posts (
-    id TEXT PRIMARY KEY, org TEXT NOT NULL, platform TEXT NOT NULL, published_at TEXT,
-    record TEXT NOT NULL, content_hash TEXT NOT NULL, source_key TEXT,
-    first_seen_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, edited_at TEXT, deleted_at TEXT
-);
-CREATE INDEX IF NOT EXISTS posts_org ON posts (org, published_at);
-CREATE TABLE IF NOT EXISTS web_items (
-    id TEXT PRIMARY KEY, org TEXT NOT NULL, source TEXT NOT NULL, url TEXT, canonical_url TEXT,
-    published_at TEXT, record TEXT NOT NULL, content_hash TEXT NOT NULL, source_key TEXT,
-    first_seen_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, removed_at TEXT
-);
-CREATE INDEX IF NOT EXISTS web_org ON web_items (org);
-CREATE INDEX IF NOT EXISTS web_canonical ON web_items (canonical_url);
-CREATE TABLE IF NOT EXISTS verdicts (
-    run_id TEXT NOT NULL, post_id TEXT NOT NULL, org TEXT NOT NULL, verdict TEXT NOT NULL, record TEXT NOT NULL,
-    PRIMARY KEY (run_id, post_id)
-);
-CREATE TABLE IF NOT EXISTS source_state (
-    source_key TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS http_cache (
-    url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, status INTEGER, fetched_at TEXT NOT NULL,
-    item_id TEXT, body_sha256 TEXT
-);
-"""
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def _hash_record(data: dict[str, Any], ignore: tuple[str, ...] = ()) -> str:
-    payload = {k: v for k, v in data.items() if k not in ignore}
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
-def _edit_key(text: Any) -> str:
-    """A post's text as a reader sees it: case and white space do not make an edit."""
-    return " ".join(str(text or "").split()).casefold()
-
-
-#: Fields that change without the content changing (counts, fetch bookkeeping).
-_VOLATILE = ("first_seen_at", "last_seen_at", "collected_at", "replies_count", "reblogs_count",
-             "favourites_count", "like_count", "repost_count", "reply_count")
+from parity.store.ledger import SqliteCrawlState
+from parity.store.merge import content_hash, edit_key, merge_web
+from parity.store.schema import SCHEMA_VERSION, SchemaTooNew, stored_version, upgrade
+from parity.store.sqlite_catalog import SqliteCatalog
 
 
 class StoreError(RuntimeError):
     """The store file cannot be opened or is not ours; the message names the file."""
 
 
-class SqliteStore:
-    """Posts, web items, runs, source statuses, verdicts and per-source crawl state."""
+class SqliteStore(SqliteCrawlState):
+    """Posts, web items, runs, source statuses, verdicts, per-source state and the crawl ledger."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -94,10 +44,20 @@ class SqliteStore:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA busy_timeout=30000")
-            self.db.executescript(_SCHEMA)
-            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            catalog = SqliteCatalog(self.db)
+            # An up-to-date file only gets missing tables (no write lock); an older one is migrated under one.
+            self.db.execute("BEGIN" if stored_version(catalog) == SCHEMA_VERSION else "BEGIN IMMEDIATE")
+            try:
+                upgrade(catalog)
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a usable SQLite store ({exc})") from None
+        except SchemaTooNew as exc:
+            raise StoreError(f"{self.path}: made by a newer reach-parity ({exc})") from None
+        super().__init__()
 
     def close(self) -> None:
         self.db.close()
@@ -109,13 +69,31 @@ class SqliteStore:
         self.close()
 
     # -- transactions ----------------------------------------------------
-    def transaction(self) -> "_Tx":
-        return _Tx(self.db)
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN/COMMIT around a batch, ROLLBACK on error; inside another transaction it joins that one.
+
+        Pending ``doing`` marks of the ledger are written first (parity/store/ledger.py).
+        """
+        if self.db.in_transaction:
+            yield
+            return
+        self.db.execute("BEGIN")
+        try:
+            self._write_doing_marks()
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
 
     # -- runs ------------------------------------------------------------
     def begin_run(self, run_id: str, command: str, config: str | None = None) -> None:
+        """Register a run of ``command`` (the CLI's view; the crawl adds its own columns, see ledger.py)."""
         self.db.execute(
-            "INSERT OR REPLACE INTO runs (run_id, started_at, command, config, status) VALUES (?,?,?,?, 'running')",
+            "INSERT INTO runs (run_id, started_at, command, config, status) VALUES (?,?,?,?, 'running')"
+            " ON CONFLICT (run_id) DO UPDATE SET started_at=excluded.started_at, command=excluded.command,"
+            " config=excluded.config, status='running', finished_at=NULL, exit_code=NULL, summary=NULL",
             (run_id, format_time(utcnow()), command, config),
         )
 
@@ -162,7 +140,7 @@ class SqliteStore:
         """Insert or update; returns 'new', 'changed' or 'same' (edits are kept as edited_at)."""
         now = format_time(seen_at or utcnow())
         data = post.to_json_dict()
-        digest = _hash_record(data, _VOLATILE)
+        digest = content_hash(data)
         row = self.db.execute("SELECT content_hash, record FROM posts WHERE id=?", (post.id,)).fetchone()
         if row is None:
             self.db.execute(
@@ -177,7 +155,7 @@ class SqliteStore:
             return "same"
         # Only a changed text is an edit we infer ourselves: the same post read through the
         # Mastodon API one night and its RSS fallback the next differs in media and metadata.
-        text_changed = _edit_key(json.loads(row[1]).get("text")) != _edit_key(data.get("text"))
+        text_changed = edit_key(json.loads(row[1]).get("text")) != edit_key(data.get("text"))
         self.db.execute(
             "UPDATE posts SET record=?, content_hash=?, published_at=?, last_seen_at=?, deleted_at=NULL,"
             " edited_at=COALESCE(?, ?, edited_at) WHERE id=?",
@@ -203,16 +181,9 @@ class SqliteStore:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY org, published_at, id"
-        out = []
-        for record, first_seen, edited, deleted in self.db.execute(sql, args):
-            data = json.loads(record)
-            data["first_seen_at"] = first_seen
-            if edited:
-                data["edited_at"] = edited
-            if deleted:
-                data["deleted_at"] = deleted
-            out.append(Post.model_validate(data))
-        return out
+        return [Post.model_validate(_with_bookkeeping(record, first_seen_at=first_seen, edited_at=edited,
+                                                      deleted_at=deleted))
+                for record, first_seen, edited, deleted in self.db.execute(sql, args)]
 
     def post_ids(self, source_key: str) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT id FROM posts WHERE source_key=?", (source_key,))}
@@ -228,7 +199,7 @@ class SqliteStore:
         data = item.to_json_dict()
         row = self.db.execute("SELECT record, content_hash FROM web_items WHERE id=?", (item.id,)).fetchone()
         if row is None:
-            digest = _hash_record(data, _VOLATILE)
+            digest = content_hash(data)
             self.db.execute(
                 "INSERT INTO web_items (id, org, source, url, canonical_url, published_at, record, content_hash,"
                 " source_key, first_seen_at, last_seen_at, removed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,NULL)",
@@ -237,8 +208,8 @@ class SqliteStore:
             )
             return "new"
         old = json.loads(row[0])
-        merged = _merge_web(old, data)
-        digest = _hash_record(merged, _VOLATILE)
+        merged = merge_web(old, data)
+        digest = content_hash(merged)
         self.db.execute(
             "UPDATE web_items SET record=?, content_hash=?, source=?, url=?, canonical_url=?, published_at=?,"
             " last_seen_at=?, removed_at=NULL WHERE id=?",
@@ -265,14 +236,8 @@ class SqliteStore:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY org, id"
-        out = []
-        for record, first_seen, removed in self.db.execute(sql, args):
-            data = json.loads(record)
-            data["first_seen_at"] = first_seen
-            if removed:
-                data["removed_at"] = removed
-            out.append(WebItem.model_validate(data))
-        return out
+        return [WebItem.model_validate(_with_bookkeeping(record, first_seen_at=first_seen, removed_at=removed))
+                for record, first_seen, removed in self.db.execute(sql, args)]
 
     def web_item_ids(self, source_key: str) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT id FROM web_items WHERE source_key=?", (source_key,))}
@@ -309,24 +274,6 @@ class SqliteStore:
             (source_key, json.dumps(state, ensure_ascii=False, sort_keys=True), format_time(utcnow())),
         )
 
-    # -- conditional GET cache -------------------------------------------
-    def http_validators(self, url: str) -> dict[str, Any] | None:
-        row = self.db.execute(
-            "SELECT etag, last_modified, status, fetched_at, item_id, body_sha256 FROM http_cache WHERE url=?", (url,)
-        ).fetchone()
-        if row is None:
-            return None
-        keys = ("etag", "last_modified", "status", "fetched_at", "item_id", "body_sha256")
-        return dict(zip(keys, row))
-
-    def save_http_validators(self, url: str, etag: str | None, last_modified: str | None, status: int,
-                             item_id: str | None = None, body_sha256: str | None = None) -> None:
-        self.db.execute(
-            "INSERT OR REPLACE INTO http_cache (url, etag, last_modified, status, fetched_at, item_id, body_sha256)"
-            " VALUES (?,?,?,?,?,?,?)",
-            (url, etag, last_modified, status, format_time(utcnow()), item_id, body_sha256),
-        )
-
     # -- helpers ---------------------------------------------------------
     @staticmethod
     def _org_filter(orgs: Iterable[str] | None) -> tuple[list[str], list[Any]]:
@@ -336,36 +283,9 @@ class SqliteStore:
         return [f"org IN ({','.join('?' * len(org_list))})"], list(org_list)
 
 
-def _merge_web(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """Combine two sightings of one item.
-
-    A fetched page (``text_origin == "page"``) is the authority on text: the
-    newest page fetch wins even when shorter, because a page edited to drop a
-    time must stop counting as carrying it. A feed/listing summary never
-    overrides page text, only fills fields the page lacked.
-    """
-    old_is_page = old.get("text_origin") == "page"
-    new_is_page = new.get("text_origin") == "page"
-    base, other = (old, new) if (old_is_page and not new_is_page) else (new, old)
-    merged = dict(other)
-    merged.update({k: v for k, v in base.items() if v not in (None, "", [])})
-    for key, value in other.items():
-        if merged.get(key) in (None, "", []):
-            merged[key] = value
-    dates = [parse_time(d) for d in (old.get("published_at"), new.get("published_at")) if d]
-    if dates:
-        merged["published_at"] = format_time(min(d for d in dates if d is not None))
-    return merged
-
-
-class _Tx:
-    """``with store.transaction():`` — BEGIN/COMMIT around a batch, ROLLBACK on error."""
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-
-    def __enter__(self) -> None:
-        self.db.execute("BEGIN")
-
-    def __exit__(self, exc_type: object, *rest: object) -> None:
-        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+def _with_bookkeeping(record: str, first_seen_at: str, **dates: str | None) -> dict[str, Any]:
+    """A stored record with the store's own dates attached as extra fields (the empty ones left out)."""
+    data = json.loads(record)
+    data["first_seen_at"] = first_seen_at
+    data.update({key: value for key, value in dates.items() if value})
+    return data

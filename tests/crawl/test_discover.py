@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.discover import follow_prefix, home_findings, include_patterns, render_toml, Found, slug
+from crawler.discover.readers import Found, follow_prefix, home_findings, include_patterns
+from crawler.discover.render import render_toml, slug
 from parity.config import load_config
 from parity.demo import DemoWorld
 from parity.demo.httpserver import Request

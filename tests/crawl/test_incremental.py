@@ -127,7 +127,7 @@ def test_sigkill_then_rerun_resumes_without_refetching_stored_pages(tmp_path: Pa
     news = [p.path for p in world.site.items("news")]
     assert all(any(url.endswith(path) and item.get("text_origin") == "page" for url, item in items.items())
                for path in news)
-    runs = dict(db.db.execute("SELECT run_id, resumed_from FROM crawl_runs").fetchall())
+    runs = dict(db.db.execute("SELECT run_id, resumed_from FROM runs").fetchall())
     assert runs["r2"] == "r1"
     assert {row["state"] for row in db.ledger("r2")} == {"done"}
     assert len(db.ledger()) == len({(r["source_key"], r["url"]) for r in db.ledger()})

@@ -126,7 +126,7 @@ def test_r8_sigint_graceful_stop_exit_130_and_the_rerun_resumes(tmp_path: Path) 
     assert sum(hits.values()) - sum(hits_first.values()) <= PAGES - len(done_first) + 8  # only the rest (+ in flight)
     runs = store_rows(store, "SELECT status, exit_code FROM runs ORDER BY started_at")
     assert runs[0] == ("interrupted", 130) or runs[0][0] == "interrupted"
-    last_run = store_rows(store, "SELECT run_id FROM crawl_runs ORDER BY started_at DESC LIMIT 1")[0][0]
+    last_run = store_rows(store, "SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1")[0][0]
     assert set(ledger_states(store, last_run)) == {"done"}  # no todo/doing left behind
 
 
@@ -199,7 +199,7 @@ def test_corrupt_ledger_is_replaced_with_a_warning_not_a_traceback(tmp_path: Pat
         db.execute("DROP TABLE crawl_ledger")
         db.execute("CREATE TABLE crawl_ledger (junk BLOB)")
         db.execute("INSERT INTO crawl_ledger VALUES (x'00ff')")
-        db.execute("UPDATE crawl_runs SET started_at = 'yesterday-ish'")
+        db.execute("UPDATE runs SET started_at = 'yesterday-ish'")
         db.commit()
         db.close()
         table_damaged = run_parity(tmp_path, crawl_config(base), command="crawl", out_name="out3")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parity.toml_locate import key_lines, locate
+from parity.config.locate import key_lines, locate
 
 DOC = '''\
 # comment with [brackets] and = signs

@@ -1,0 +1,84 @@
+"""The crawl step of a run (a registered run, the crawl process, the run settled on failure),
+and ``parity crawl``, which stops after it and exports what was collected."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from parity.audit.child import run_crawl
+from parity.audit.collect import Collected, collect_from_store, export_crawl
+from parity.audit.errors import CrawlCrashed, InputError, Interrupted
+from parity.audit.request import CrawlRequest, CrawlResult, Resolved, resolve
+from parity.core.exitcodes import ExitCode, outcome
+from parity.store import SqliteStore
+
+
+def new_run_id(now: dt.datetime) -> str:
+    """Unique per run, from the wall clock: two replays with the same ``--now`` are still two runs
+    (the same id would overwrite the first run's sources and make the ledger think its pages were done)."""
+    del now
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def crawl_step(run: Resolved, command: str, request: CrawlRequest) -> str:
+    """Begin a run, crawl in the child process, settle the run on failure; returns the run id.
+
+    Failures follow the contract: Interrupted (the run is kept as ``interrupted`` so a rerun
+    resumes), InputError (an input file named by the config is unreadable; the crawl printed
+    which file and line), CrawlCrashed (the child died: a bug).
+    """
+    run_id = new_run_id(run.clock)
+    with SqliteStore(run.store) as store:
+        store.begin_run(run_id, command, str(run.loaded.path))
+    request.progress.stage("crawl", f"crawling {run.loaded.path} (run {run_id}, store {run.store})")
+    if run.warc is not None:
+        request.progress.stage("crawl", f"archiving every downloaded response in {run.warc}")
+    code = run_crawl(run.loaded.path, run.store, run_id, run.clock, run.orgs, request.verbose, run.warc)
+    if code == 0:
+        return run_id
+    with SqliteStore(run.store) as store:
+        if code == ExitCode.INTERRUPTED:
+            store.finish_run(run_id, "interrupted", ExitCode.INTERRUPTED)
+            raise Interrupted()
+        if code == ExitCode.USAGE:  # the crawl printed which file and line
+            store.finish_run(run_id, "failed", ExitCode.USAGE)
+            raise InputError("")
+        store.finish_run(run_id, "failed", ExitCode.INTERNAL)
+    raise CrawlCrashed(code)
+
+
+@dataclass(frozen=True)
+class Crawled:
+    """A run whose crawl finished: the store stays open for the steps that follow."""
+
+    run: Resolved
+    run_id: str
+    store: SqliteStore
+    collected: Collected
+
+
+@contextmanager
+def crawled(request: CrawlRequest, command: str) -> Iterator[Crawled]:
+    """Resolve the request, crawl, and read back what this run collected (the steps every run shares)."""
+    run = resolve(request)
+    run_id = crawl_step(run, command, request)
+    with SqliteStore(run.store) as store:
+        yield Crawled(run, run_id, store, collect_from_store(store, run.loaded, run_id, run.clock, run.orgs))
+
+
+def run_crawl_only(request: CrawlRequest) -> CrawlResult:
+    """``parity crawl``: collect, then write posts.jsonl, web.jsonl and sources.jsonl (exit 4 if incomplete)."""
+    with crawled(request, "crawl") as done:
+        collected = done.collected
+        export_crawl(done.run.out, collected)
+        code = outcome(below_threshold=False, incomplete=any(s.status != "ok" for s in collected.sources))
+        done.store.finish_run(done.run_id, "finished", code)
+    request.progress.stage("report", f"{len(collected.posts)} posts, {len(collected.web)} web items written to "
+                                     f"{done.run.out}")
+    return CrawlResult(out_dir=done.run.out, run_id=done.run_id, store=done.run.store, posts=len(collected.posts),
+                       web=len(collected.web), sources=dict(Counter(s.status for s in collected.sources)),
+                       exit_code=code)

@@ -1,0 +1,129 @@
+"""What a caller asks an audit run for, what it gets back, and the defaults filled in between.
+
+The command line builds a request from its options; tests and the demo build the same
+request in code. Everything a run needs is in the request, so a run is reproducible from it
+(``clock`` replays an old night; ``store`` keeps history and incremental state).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from parity.audit.errors import InputError
+from parity.config import LoadedConfig, load_config
+from parity.core.exitcodes import ExitCode
+
+log = logging.getLogger("parity")
+
+
+class Progress(Protocol):
+    """Where a run says what it is doing. The default writes log lines to stderr; a live display
+    (a progress bar on a terminal) implements the same method."""
+
+    def stage(self, stage: str, message: str) -> None:
+        """``stage``: ``crawl``, ``match`` or ``report``; ``message``: one human line."""
+
+
+class LogProgress:
+    """Progress as INFO log lines on stderr (stdout carries only the requested output)."""
+
+    def stage(self, stage: str, message: str) -> None:
+        log.info("%s", message)
+
+
+@dataclass(frozen=True)
+class CrawlRequest:
+    """``parity crawl``: collect only. ``None``/empty fields take the defaults of :func:`resolve`."""
+
+    config: Path
+    out: Path | None = None  #: default ``reports/<config-stem>/<UTC date>/``
+    store: Path | None = None  #: default ``reports/<config-stem>/parity.sqlite``, kept across runs
+    clock: dt.datetime | None = None  #: the audit clock (replays); default: now
+    orgs: tuple[str, ...] = ()  #: only these organisations; empty: all
+    warc: bool = False  #: archive every response in ``<out>/crawl.warc.gz`` (also ``[crawl] warc = true``)
+    verbose: bool = False  #: the crawl process logs at DEBUG
+    progress: Progress = field(default_factory=LogProgress, compare=False)
+
+
+@dataclass(frozen=True)
+class AuditRequest(CrawlRequest):
+    """``parity audit``: collect, match, report. ``fail_under``: exit 3 below this parity rate (%)."""
+
+    fail_under: float | None = None
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """A finished audit: the summary.json object and where the files are."""
+
+    summary: dict[str, Any]
+    out_dir: Path
+    run_id: str | None = None
+    store: Path | None = None
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """The contract's exit code (4 beats 3), as the summary states it."""
+        return ExitCode(self.summary["exit_code"])
+
+
+@dataclass(frozen=True)
+class CrawlResult:
+    """A finished collection: counts of what was written and the exit code (4: some source incomplete)."""
+
+    out_dir: Path
+    run_id: str
+    store: Path
+    posts: int
+    web: int
+    sources: dict[str, int]
+    exit_code: ExitCode
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"out": str(self.out_dir), "run_id": self.run_id, "store": str(self.store), "posts": self.posts,
+                "web": self.web, "sources": self.sources, "exit_code": int(self.exit_code)}
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A request with its config loaded and every default filled in."""
+
+    loaded: LoadedConfig
+    clock: dt.datetime
+    out: Path
+    store: Path
+    orgs: list[str] | None  #: None: every organisation of the config
+    warc: Path | None  #: the evidence archive the crawl appends to, or None
+
+
+def resolve(request: CrawlRequest) -> Resolved:
+    """Load and check the config (ConfigError, InputError) before anything is created on disk."""
+    clock = request.clock or dt.datetime.now(dt.timezone.utc)
+    loaded = load_config(request.config)
+    known = {o.id for o in loaded.config.org}
+    for org in request.orgs:
+        if org not in known:
+            raise InputError(f"--org: {org!r} is not in {loaded.path} (known: {', '.join(sorted(known))})")
+    out = request.out or default_out_dir(loaded, clock)
+    archive = warc_path(out) if request.warc or loaded.config.crawl.warc else None
+    return Resolved(loaded, clock, out, request.store or default_store_path(loaded), list(request.orgs) or None,
+                    archive)
+
+
+def default_out_dir(loaded: LoadedConfig, now: dt.datetime) -> Path:
+    """``reports/<config-stem>/<UTC date>/`` (README "Usage"; ../shared/contracts.md, "The parity command")."""
+    return Path("reports") / loaded.stem / now.astimezone(dt.timezone.utc).strftime("%Y-%m-%d")
+
+
+def default_store_path(loaded: LoadedConfig) -> Path:
+    """One store per audit target, kept across nightly runs: history and incremental state live here."""
+    return Path("reports") / loaded.stem / "parity.sqlite"
+
+
+def warc_path(out_dir: Path) -> Path:
+    """Where ``[crawl] warc = true`` / ``--warc`` puts the evidence archive (appended to by a rerun)."""
+    return out_dir / "crawl.warc.gz"

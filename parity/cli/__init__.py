@@ -1,0 +1,38 @@
+"""The ``parity`` command (README "Usage"; ../shared/contracts.md, "The parity command").
+
+A thin typer app: commands parse arguments, call one entry point of :mod:`parity.audit`
+and map its result to an exit code. There is no crawl, match or report logic here
+(``tests/unit/test_cli_imports.py`` holds the package to that). stdout carries only the
+requested output; progress and logs go to stderr; every user mistake ends in one line on
+stderr and exit 2, never a traceback.
+
+Modules: ``options`` (every shared option, declared once), ``guard`` (errors → exit codes),
+``console`` (stdout/stderr), ``online`` (audit, crawl, demo, discover), ``offline`` (match,
+report, history, check-config).
+"""
+
+from __future__ import annotations
+
+import typer
+
+from parity.cli import offline, online
+from parity.cli.guard import guarded
+
+app = typer.Typer(
+    name="parity",
+    help="reach-parity: does everything a public body announces on social media also exist in writing?",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+for _command in (online.audit, online.crawl, offline.match, offline.report, offline.history):
+    app.command()(guarded(_command))
+app.command("check-config")(guarded(offline.check_config))
+for _command in (online.demo, online.discover):
+    app.command()(guarded(_command))
+
+
+def main() -> None:
+    """Console-script entry point (``parity = "parity.cli:main"``)."""
+    app()

@@ -1,0 +1,68 @@
+"""Fixtures for the report-in-a-browser tests: the demo report (built once per run), one headless Chromium.
+
+The demo report is built by the real command line (``parity demo --out DIR``), as a user would; with xdist the
+workers share one build through a lock file in the run's common temporary folder, so two cores are not spent
+crawling the demo world twice.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.support.browser import Browser, BrowserError, axe_source
+
+
+def _shared_temp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder common to every xdist worker of this run (the base temp folder without xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session")
+def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``report.html`` of ``parity demo`` (its folder also holds verdicts.jsonl etc.)."""
+    shared = _shared_temp(tmp_path_factory)
+    out = shared / "browser-demo"
+    with open(shared / "browser-demo.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (out / "report.html").is_file():
+            result = subprocess.run([sys.executable, "-m", "parity.cli", "demo", "--out", str(out)],
+                                    check=False, capture_output=True, text=True, cwd=ROOT, timeout=300)
+            if result.returncode != 0 or not (out / "report.html").is_file():
+                last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+                pytest.fail(f"parity demo exited {result.returncode}: {last}", pytrace=False)
+    return out / "report.html"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium per worker, axe-core at hand; if either is missing the tests fail (never skip)."""
+    chromium, problem = Browser(), ""
+    try:
+        axe_source()
+        chromium.start()
+    except BrowserError as exc:
+        problem = str(exc)
+    if problem:  # outside the except block: the one-line reason alone, no chained traceback
+        pytest.fail(problem, pytrace=False)
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the report's screenshots go: ``report-screenshots/`` in the run's pytest temp folder, which pytest
+    keeps for the last few runs and links as ``/tmp/pytest-of-$USER/pytest-current`` for the latest one."""
+    path = _shared_temp(tmp_path_factory) / "report-screenshots"
+    path.mkdir(exist_ok=True)
+    return path
