@@ -27,32 +27,18 @@ import logging
 import posixpath
 import re
 import sys
-import unicodedata
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup
-
-from crawler.pages.decode import decode_html
-from crawler.pages.detect import detect_cms
-from crawler.pages.linkutil import absolute, base_url, same_site
-from crawler.pages.pagelinks import feed_urls
-from crawler.pages.text import label_text, normalize_space
+from crawler.pages.links import same_site
+from crawler.pages.text import fold_accents as _fold
+from crawler.pages.web.home import Home, home_findings
 
 log = logging.getLogger("crawler.discover")
 
-#: Words that name a news or disruption list in a link text or the last path segment.
-LIST_WORDS = re.compile(
-    r"^(alla |fler |se alla |visa alla )?(nyheter|nyhetsarkiv(et)?|aktuellt|pressmeddelanden|pressrum(met)?|press|"
-    r"driftinformation|driftstörningar|driftstorningar|störningar|storningar|kungörelser|kungorelser|"
-    r"news|press releases|latest news)$",
-    re.IGNORECASE,
-)
-BOARD_WORDS = re.compile(r"anslagstavla|anslagstavlan|bulletin.?board", re.IGNORECASE)
-BOARD_HOSTS = ("netpublicator.com",)
 #: First path segments of news-like pages (sitemap ``include`` patterns are built from these).
 NEWS_SECTIONS = re.compile(
     r"^(nyheter|nyhetsarkiv|aktuellt|press|pressmeddelanden|pressrum|driftinformation|driftstorningar|"
@@ -60,20 +46,7 @@ NEWS_SECTIONS = re.compile(
     re.IGNORECASE,
 )
 SITEMAP_PROBES = ("/sitemap.xml", "/sitemapindex.xml", "/sitemap_index.xml")
-MAX_CANDIDATES = 6
 MAX_CHILD_SITEMAPS = 10
-
-
-@dataclass
-class Home:
-    """What a start page says about where the site publishes."""
-
-    url: str
-    site_name: str | None
-    cms: str
-    feeds: list[str]
-    lists: list[str]
-    boards: list[str]
 
 
 @dataclass
@@ -85,62 +58,6 @@ class Found:
     note: str = ""
     options: dict[str, Any] = field(default_factory=dict)
     blocked: str | None = None  # "robots" when robots.txt disallows it
-
-
-def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
-def _last_segment(url: str) -> str:
-    path = urlsplit(url).path.rstrip("/")
-    segment = path.rsplit("/", 1)[-1]
-    return re.sub(r"\.(html?|aspx?|php)$", "", segment, flags=re.IGNORECASE).replace("-", " ")
-
-
-def site_name(soup: BeautifulSoup, url: str) -> str | None:
-    meta = soup.find("meta", attrs={"property": "og:site_name"})
-    if meta and normalize_space(str(meta.get("content") or "")):
-        return normalize_space(str(meta["content"]))
-    title = normalize_space(soup.title.get_text()) if soup.title else ""
-    for sep in (" | ", " – ", " - "):
-        if sep in title:
-            return title.rsplit(sep, 1)[1].strip() or None
-    return title or (urlsplit(url).hostname or None)
-
-
-def home_findings(url: str, headers: Any, body: bytes | str) -> Home:
-    """Feeds, list and board candidates linked from a start page (pure; no network)."""
-    html = decode_html(headers, body)
-    soup = BeautifulSoup(html, "lxml")
-    base = base_url(soup, url)
-    lists: dict[str, None] = {}
-    boards: dict[str, None] = {}
-    for anchor in soup.find_all("a", href=True):
-        target = absolute(base, str(anchor["href"]))
-        if not target:
-            continue
-        text = normalize_space(label_text(anchor) or str(anchor.get("title") or ""))
-        host = (urlsplit(target).hostname or "").lower()
-        if BOARD_WORDS.search(text) or BOARD_WORDS.search(urlsplit(target).path) or host.endswith(BOARD_HOSTS):
-            if same_site(target, url) or host.endswith(BOARD_HOSTS) or "bulletin" in target.lower():
-                boards.setdefault(target, None)
-            continue
-        if not same_site(target, url):
-            continue
-        if LIST_WORDS.match(text) or LIST_WORDS.match(_fold(_last_segment(target))):
-            lists.setdefault(target.split("#", 1)[0], None)
-    for tag in soup.find_all(["iframe", "script"]):
-        src = str(tag.get("src") or "")
-        if "netpublicator.com/bulletinboard" in src:
-            boards.setdefault(urljoin(base, src), None)
-    return Home(
-        url=url,
-        site_name=site_name(soup, url),
-        cms=detect_cms(headers, html),
-        feeds=list(feed_urls(soup, base)),
-        lists=[u for u in lists if u.rstrip("/") != url.rstrip("/")][:MAX_CANDIDATES],
-        boards=list(boards)[:2],
-    )
 
 
 def sitemap_probes(start_url: str) -> list[str]:
@@ -227,13 +144,13 @@ def _spider_class() -> type:
     from scrapy.spidermiddlewares.httperror import HttpError
     from twisted.python.failure import Failure
 
-    from crawler.pages.feed import parse_feed
-    from crawler.pages.listing import parse_listing
-    from crawler.pages.notice_board import embedded_board_url, parse_notice_board
-    from crawler.pages.sitemap import parse_sitemap, sitemaps_from_robots
+    from crawler.pages.page_input import PageInput
     from crawler.pages.types import PageError
+    from crawler.pages.web.feed import parse_feed
+    from crawler.pages.web.listing import parse_listing
+    from crawler.pages.web.notice_board import embedded_board_url, parse_notice_board
+    from crawler.pages.web.sitemap import parse_sitemap, sitemaps_from_robots
     from crawler.spiders.base import classify_failure
-    from crawler.spiders.web import response_headers
 
     class DiscoverySpider(scrapy.Spider):
         name = "discover"
@@ -289,7 +206,7 @@ def _spider_class() -> type:
 
         # -- robots.txt and sitemaps ------------------------------------------------------
         def parse_robots(self, response: Response) -> Iterator[Any]:
-            declared = sitemaps_from_robots(response.body, response.url)
+            declared = sitemaps_from_robots(PageInput.from_response(response))
             if not declared:
                 yield from self.probe_sitemaps()
                 return
@@ -306,7 +223,7 @@ def _spider_class() -> type:
 
         def parse_sitemap(self, response: Response) -> Iterator[Any]:
             try:
-                sitemap = parse_sitemap(response.url, response_headers(response), response.body)
+                sitemap = parse_sitemap(PageInput.from_response(response))
             except PageError as exc:
                 log.info("not a sitemap: %s", exc)
                 return
@@ -328,7 +245,7 @@ def _spider_class() -> type:
         def parse_child(self, response: Response) -> None:
             index = response.meta["index"]
             try:
-                sitemap = parse_sitemap(response.url, response_headers(response), response.body)
+                sitemap = parse_sitemap(PageInput.from_response(response))
                 if not sitemap.is_index:
                     self.sitemap_pages[index].extend(e.loc for e in sitemap.entries)
             except PageError as exc:
@@ -352,7 +269,7 @@ def _spider_class() -> type:
 
         # -- start page, feeds, lists, boards ------------------------------------------
         def parse_home(self, response: Response) -> Iterator[Any]:
-            self.home = home_findings(response.url, response_headers(response), response.body)
+            self.home = home_findings(PageInput.from_response(response))
             for url in self.home.feeds:
                 yield self.req(url, self.parse_feed, "feed", declared=True)
             for url in self.home.lists:
@@ -362,7 +279,7 @@ def _spider_class() -> type:
 
         def parse_feed(self, response: Response) -> None:
             try:
-                entries = parse_feed(response.url, response_headers(response), response.body)
+                entries = parse_feed(PageInput.from_response(response))
             except PageError as exc:
                 log.info("not a feed: %s", exc)
                 return
@@ -371,7 +288,7 @@ def _spider_class() -> type:
 
         def parse_list(self, response: Response) -> None:
             try:
-                listing = parse_listing(response.url, response_headers(response), response.body)
+                listing = parse_listing(PageInput.from_response(response))
             except PageError as exc:
                 log.info("not a list: %s", exc)
                 return
@@ -385,11 +302,11 @@ def _spider_class() -> type:
             self.add(Found("listing", url, note, options))
 
         def parse_board(self, response: Response) -> Iterator[Any]:
-            headers = response_headers(response)
+            page = PageInput.from_response(response)
             try:
-                notices = parse_notice_board(response.url, headers, response.body)
+                notices = parse_notice_board(page)
             except PageError as exc:
-                embed = embedded_board_url(response.url, headers, response.body)
+                embed = embedded_board_url(page)
                 if embed and not response.meta.get("embedded"):
                     yield self.req(embed, self.parse_board, "board", embedded=True)
                     return

@@ -17,9 +17,10 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Response
 
-from crawler.pages.sitemap import parse_sitemap
+from crawler.pages.page_input import PageInput
 from crawler.pages.types import PageError
-from crawler.spiders.web import WebSourceSpider, response_headers
+from crawler.pages.web.sitemap import parse_sitemap
+from crawler.spiders.web import WebSourceSpider
 from parity.core.timeutil import format_time
 
 #: Paths of news-like pages on Swedish public sites: what a ``site`` source keeps from a whole-site sitemap.
@@ -58,7 +59,7 @@ class SitemapParsing(WebSourceSpider):
 
     def _sitemap(self, response: Response) -> Iterator[Any]:
         try:
-            sitemap = parse_sitemap(response.url, response_headers(response), response.body)
+            sitemap = parse_sitemap(PageInput.from_response(response))
         except PageError as exc:
             self.parse_error(response, exc.reason)
             return

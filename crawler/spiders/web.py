@@ -29,9 +29,10 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.ledger import Fetched, Ledger, Outcome, Planned, Row, ledger_for
-from crawler.pages.detect import soft_block
-from crawler.pages.document import extract_document
+from crawler.pages.page_input import PageInput
 from crawler.pages.types import Article, PageError
+from crawler.pages.web.detect import soft_block
+from crawler.pages.web.document import extract_document
 from crawler.spiders.base import SourceSpider, classify_failure, log
 from crawler.spiders.extraction import extractor
 from crawler.store_access import shared_store
@@ -259,7 +260,7 @@ class WebSourceSpider(SourceSpider):
         head = response.body[:512].lstrip().lower()
         if "html" not in kind and not head.startswith((b"<!doctype html", b"<html")):
             return False
-        reason = soft_block(response.status, response_headers(response), response.body)
+        reason = soft_block(PageInput.from_response(response))
         if reason is None:
             return False
         self.tracker.failure(response.url, f"soft_block:{reason}", bool(response.meta.get("primary")))
@@ -421,8 +422,7 @@ class WebSourceSpider(SourceSpider):
         if not _is_html(response):
             return list(self.iter_safely(response, lambda: self._not_html(response)))
         try:  # the CPU-heavy part, in a worker process once the crawl is big (crawler/spiders/extraction.py)
-            article = await extractor(self.settings).article(response.url, response_headers(response),
-                                                             response.body)
+            article = await extractor(self.settings).article(PageInput.from_response(response))
         except PageError as exc:
             self.parse_error(response, exc.reason)
             return []
@@ -490,7 +490,7 @@ class WebSourceSpider(SourceSpider):
 
     def _document(self, response: Response) -> Iterator[Any]:
         try:
-            document = extract_document(response.url, response_headers(response), response.body)
+            document = extract_document(PageInput.from_response(response))
         except PageError as exc:
             self.parse_error(response, exc.reason)
             return

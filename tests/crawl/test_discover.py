@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.discover import follow_prefix, home_findings, include_patterns, render_toml, Found, slug
+from crawler.discover import follow_prefix, include_patterns, render_toml, Found, slug
+from crawler.pages.page_input import PageInput
+from crawler.pages.web.home import home_findings
 from parity.config import load_config
 from parity.demo import DemoWorld
 from parity.demo.httpserver import Request
@@ -28,7 +30,7 @@ def _page(site: SjobackaSite, path: str) -> tuple[dict[str, str], bytes]:
 def test_home_findings_on_the_demo_start_page() -> None:
     site = SjobackaSite(build_scenario().pages)
     headers, body = _page(site, "/")
-    home = home_findings(BASE + "/", headers, body)
+    home = home_findings(PageInput(BASE + "/", headers, body))
     assert home.cms == "sitevision" and home.site_name == "Sjöbacka kommun"
     assert home.feeds == [site.feed_url(BASE)]
     assert BASE + "/nyheter/" in home.lists and BASE + "/driftinformation/" in home.lists
