@@ -6,7 +6,9 @@ from config, AppRegistry JSON (lists rendered in the browser), Sitevision
 ``sv-channel`` items, old EPiServer teasers (uppsala.se), repeated
 ``<article>`` teasers, and finally any link under the ``follow`` path with a
 date near it. ``Listing.strategy`` says which one produced the entries, so a
-spider can warn when configured selectors stop matching.
+spider can warn when configured selectors stop matching. Configured selectors
+are read as Scrapy's ``response.css()`` reads them (cssselect; see
+:func:`crawler.pages.tree.select`), so they can be tried in ``scrapy shell``.
 """
 
 from __future__ import annotations
