@@ -1,11 +1,13 @@
-"""An article page's own text: its main region, trafilatura's extraction, and what to add when that misses.
+"""An article page's own text: trafilatura's extraction of the page's content, and what to add when that misses.
 
-trafilatura extracts the main text from the HTML text itself (its own parse keeps
-its output exactly what it would be on its own; reusing our tree would save
-~0.1 ms of 3–4 ms a page but feed it comments and a differently repaired tree).
-When it returns little or one unbroken line, the page's main region read with
-:func:`crawler.pages.text.element_text` is the fallback; event apps rendered in
-the browser give their AppRegistry state; contact ``<address>`` blocks are added.
+trafilatura reads the page's content copy (:mod:`crawler.pages.web.content`: overlays, chrome,
+page tools, teaser lists and side columns removed; collapsed sections opened; attachment links
+as text), serialised: the main region alone when it is a landmark, else the whole cleaned page.
+It parses that text itself (lxml.html's parse, not our tree), so its output is what it would be
+on such a page on its own. Section headings it drops are put back above their sections
+(:func:`restore_headings`). When it returns little or one unbroken line, the cleaned main
+region read with :func:`crawler.pages.text.element_text` is the fallback; event apps rendered
+in the browser give their AppRegistry state; contact ``<address>`` blocks are added.
 """
 
 from __future__ import annotations
@@ -16,27 +18,20 @@ import re
 from typing import Any
 
 import trafilatura
+from lxml import etree
 from trafilatura.settings import Extractor
 
 from crawler.pages.appregistry import iter_states
 from crawler.pages.text import element_text, html_to_text, normalize_space
-from crawler.pages.tree import HtmlTree, Scope, ancestors, class_text, first, has_text, iter_tags, select_one, string_of
-from crawler.pages.web.pagedates import in_chrome
+from crawler.pages.tree import Element, HtmlTree, ancestors, class_text, get_text, iter_tags, string_of
+from crawler.pages.web.content import Content
+from crawler.pages.web.region import MAIN_SELECTORS, in_chrome, main_region
+
+__all__ = ["MAIN_SELECTORS", "SHORT_TEXT", "main_region", "main_text"]
 
 #: Below this many characters trafilatura has probably missed the content
 #: (event pages, pages whose text is a list of files); read the main region instead.
 SHORT_TEXT = 300
-#: Candidates for the page's main region, best first.
-MAIN_SELECTORS = (
-    "main",
-    "[role=main]",
-    "article",
-    "#content",
-    ".content-area",
-    ".pagecontent",
-    "#main",
-    ".main-content",
-)
 #: AppRegistry state keys whose string values are content a reader sees.
 _STATE_TEXT_KEYS = frozenset(
     {
@@ -69,17 +64,6 @@ _STATE_TEXT_KEYS = frozenset(
         "organizer",
     }
 )
-
-
-def main_region(document: HtmlTree) -> Scope:
-    """The element holding the page's own content (first match of :data:`MAIN_SELECTORS`);
-    else the body, else the whole document."""
-    for selector in MAIN_SELECTORS:
-        found = select_one(document, selector)
-        if found is not None and has_text(found):
-            return found
-    body = first(document, "body")
-    return body if body is not None else document
 
 
 def _state_strings(node: Any, out: list[str], depth: int = 0, key: str | None = None) -> None:
@@ -173,10 +157,12 @@ def _trafilatura_text(html: str, url: str) -> str | None:
     return trafilatura.extract(html, url=url, options=_with_url(template, url))  # type: ignore[no-any-return]
 
 
-def main_text(html: str, url: str, document: HtmlTree, region: Scope) -> str:
-    """The page's text: trafilatura's, else (short or flattened) the main region's, plus what it missed."""
-    extracted = _trafilatura_text(html, url) or ""
-    text = extracted.strip()
+def main_text(content: Content, url: str, document: HtmlTree) -> str:
+    """The page's text: trafilatura's on the page's content (:mod:`crawler.pages.web.content`),
+    else (short or flattened) the main region's, plus what it missed."""
+    region = content.clean()
+    html = _content_html(content)
+    text = restore_headings(_tidy(_trafilatura_text(html, url) or ""), region)
     # Short, or one unbroken line (trafilatura's baseline fallback flattens paragraphs):
     # the main region read directly keeps both the content and its structure.
     if len(text) < SHORT_TEXT or "\n" not in text:
@@ -192,6 +178,97 @@ def main_text(html: str, url: str, document: HtmlTree, region: Scope) -> str:
     lines = [text]
     _append_missing(lines, [element_text(a) for a in iter_tags(region, "address")])
     return "\n".join(line for line in lines if line).strip()
+
+
+def _content_html(content: Content) -> str:
+    """What trafilatura reads: the main region alone when it is a landmark (``main``, ``article``,
+    ``role=main`` …: the rest of the page is chrome, already judged), else the whole cleaned page."""
+    region = content.region
+    if region.tag in ("body", "html"):
+        return etree.tostring(content.root, method="html", encoding="unicode")
+    inner = etree.tostring(region, method="html", encoding="unicode", with_tail=False)
+    return f"<html><body>{inner}</body></html>"
+
+
+_SECTION_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+_FOLLOWERS = ("p", "li", "td", "dd", "div", "span", *_SECTION_HEADINGS)
+#: How much of a section's first paragraph identifies its line in the extracted text.
+_ANCHOR_CHARS = 40
+
+
+def restore_headings(text: str, region: Element) -> str:
+    """``text`` with the section headings trafilatura dropped put back above their sections.
+
+    Headings carry facts ("16 september 2026" above a meeting's documents, "1. Gör din ansökan",
+    "Förtidsröstning"), but trafilatura drops them in some templates (Sitevision's text portlets
+    among them) while keeping the paragraphs below. A heading goes back only where the first
+    paragraph after it is in the text, right above that paragraph's line; a heading whose section
+    was dropped stays out with it.
+    """
+    if not text:
+        return text
+    lines = text.split("\n")
+    have = {_plain(line) for line in lines}
+    if all(_plain(normalize_space(get_text(h, " "))) in have for h in region.iter(*_SECTION_HEADINGS)):
+        return text
+    blocks = list(region.iter(*_FOLLOWERS))
+    inserts: dict[int, list[str]] = {}
+    for index, heading in enumerate(blocks):
+        if heading.tag not in _SECTION_HEADINGS:
+            continue
+        title = normalize_space(get_text(heading, " "))
+        if not title or _plain(title) in have:
+            continue
+        follower = _first_paragraph_after(heading, blocks, index)
+        if follower is None:
+            continue
+        at = _line_of(lines, follower[:_ANCHOR_CHARS])
+        if at is not None:
+            inserts.setdefault(at, []).append(title)
+            have.add(_plain(title))
+    if not inserts:
+        return text
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        out.extend(inserts.get(index, ()))
+        out.append(line)
+    return "\n".join(out)
+
+
+def _plain(line: str) -> str:
+    return normalize_space(line.lstrip("-•* ")).lower()
+
+
+def _first_paragraph_after(heading: Element, blocks: list[Element], index: int) -> str | None:
+    """The text of the first paragraph-like element after ``heading`` (20+ characters; ``blocks``:
+    the region's paragraph-like elements in document order, ``heading`` at ``index``)."""
+    for el in blocks[index + 1 :]:
+        if any(a is heading for a in el.iterancestors()):
+            continue
+        if el.tag in _SECTION_HEADINGS:
+            return None  # the next section starts before any paragraph of this one
+        if el.tag in ("div", "span") and len(el):
+            continue  # a wrapper: its paragraphs come next
+        value = normalize_space(get_text(el, " "))
+        if len(value) >= 20:
+            return value
+    return None
+
+
+def _line_of(lines: list[str], prefix: str) -> int | None:
+    for index, line in enumerate(lines):
+        if normalize_space(line.lstrip("-•* ")).startswith(prefix):
+            return index
+    return None
+
+
+_BROKEN_ITEM = re.compile(r"^- *\n[ \t]+", re.MULTILINE)
+
+
+def _tidy(text: str) -> str:
+    """trafilatura's text without the layout whitespace of list items that hold blocks
+    ("- \\n      Kallelse.pdf" → "- Kallelse.pdf")."""
+    return _BROKEN_ITEM.sub("- ", text.strip())
 
 
 def _append_missing(lines: list[str], extra: list[str]) -> None:
