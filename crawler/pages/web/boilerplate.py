@@ -103,7 +103,10 @@ def remove_overlays(root: Element, protected: set[Element]) -> None:
         if not _removable(el, protected):
             continue
         role = (el.get("role") or "").lower()
-        if role in ("dialog", "alertdialog") or el.get("aria-modal") == "true" or el.tag == "dialog" or role in _CHROME_ROLES or el.tag == "nav" or el.tag in ("header", "footer") and not any(a.tag in _SECTIONING for a in el.iterancestors()):
+        overlay = role in ("dialog", "alertdialog") or el.get("aria-modal") == "true" or el.tag == "dialog"
+        chrome = role in _CHROME_ROLES or el.tag == "nav" or (
+            el.tag in ("header", "footer") and not any(a.tag in _SECTIONING for a in el.iterancestors()))
+        if overlay or chrome:
             doomed.append(el)
         elif _is_control(el) and _ACCEPT.match(_text(el)):
             banner = _consent_block(el, protected)
@@ -161,8 +164,12 @@ def remove_boilerplate(root: Element, protected: set[Element], lists: Iterable[I
     doomed = _excluded_by_site(root, protected)
     _drop_all(doomed)
     _drop_all(_page_tools(root, protected))
+    emptied: list[Element] = []
     for item_list in lists:
-        _drop_all(_teaser_targets(item_list, root, protected, resolve))
+        targets = _teaser_targets(item_list, root, protected, resolve)
+        emptied.extend(parent for el in targets if (parent := el.getparent()) is not None)
+        _drop_all(targets)
+    _drop_emptied(emptied, protected)
     doomed = []
     for el in _LEFTOVER_CANDIDATES(root):
         if not _removable(el, protected):
@@ -255,8 +262,9 @@ def _teaser_targets(item_list: ItemList, root: Element, protected: set[Element],
     dated = sum(1 for run in runs if run_date(run) is not None)
     if not ((dated >= 2 and dated * 2 >= len(runs)) or _points_at_archive(item_list, protected, resolve)):
         return []
-    shown = sum(len(_text(el)) for run in runs for el in run.elements)
-    if shown < 0.8 * len(_text(container)):  # teasers inside a block of content: only the teasers go
+    shown = {el for run in item_list.runs for el in run.elements}
+    content = sum(len(_text(c)) for c in container if isinstance(c.tag, str) and c not in shown and not _furniture(c))
+    if content > 0.2 * len(_text(container)):  # teasers inside a block of content: only the teasers go
         return [el for run in runs for el in run.elements if _removable(el, protected)]
     target = container
     while True:
@@ -272,6 +280,21 @@ def _teaser_targets(item_list: ItemList, root: Element, protected: set[Element],
     if previous is not None and previous.tag in _HEADINGS and len(_text(previous)) <= FURNITURE_MAX:
         doomed.append(previous)
     return doomed
+
+
+def _drop_emptied(parents: list[Element], protected: set[Element]) -> None:
+    """Wrappers left empty once their teaser lists went, with the heading just before them (a list
+    split over two ``col-md-6`` columns: then its wrapper and "Senaste uppdateringar")."""
+    for parent in parents:
+        while parent is not None and parent.getparent() is not None and _removable(parent, protected):
+            if short_text(parent, 1) is None:  # still shows something
+                break
+            above = parent.getparent()
+            previous = parent.getprevious()
+            drop(parent)
+            if previous is not None and previous.tag in _HEADINGS and short_text(previous, FURNITURE_MAX):
+                drop(previous)
+            parent = above
 
 
 def _furniture(el: Element) -> bool:

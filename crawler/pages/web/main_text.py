@@ -4,8 +4,8 @@ trafilatura reads the page's content copy (:mod:`crawler.pages.web.content`: ove
 page tools, teaser lists and side columns removed; collapsed sections opened; attachment links
 as text), serialised: the main region alone when it is a landmark, else the whole cleaned page.
 It parses that text itself (lxml.html's parse, not our tree), so its output is what it would be
-on such a page on its own. Section headings it drops are put back above their sections
-(:func:`restore_headings`). When it returns little or one unbroken line, the cleaned main
+on such a page on its own. Headings and paragraphs it drops inside the article's span are put back
+(:mod:`crawler.pages.web.restore`). When it returns little or one unbroken line, the cleaned main
 region read with :func:`crawler.pages.text.element_text` is the fallback; event apps rendered
 in the browser give their AppRegistry state; contact ``<address>`` blocks are added.
 """
@@ -23,9 +23,10 @@ from trafilatura.settings import Extractor
 
 from crawler.pages.appregistry import iter_states
 from crawler.pages.text import element_text, html_to_text, normalize_space
-from crawler.pages.tree import Element, HtmlTree, ancestors, class_text, get_text, iter_tags, string_of
+from crawler.pages.tree import HtmlTree, ancestors, class_text, iter_tags, string_of
 from crawler.pages.web.content import Content
-from crawler.pages.web.region import MAIN_SELECTORS, in_chrome, main_region
+from crawler.pages.web.region import MAIN_SELECTORS, in_chrome, main_region, title_heading
+from crawler.pages.web.restore import restore_dropped, side_boxes
 
 __all__ = ["MAIN_SELECTORS", "SHORT_TEXT", "main_region", "main_text"]
 
@@ -106,18 +107,23 @@ def _state_text(document: HtmlTree) -> list[str]:
     return lines
 
 
-#: How we call trafilatura.extract (besides the HTML and the URL).
+#: How we call trafilatura.extract (besides the HTML and the URL). ``fast``: no comparison with its
+#: fallback extractors (readability, jusText), which cost ~40 % of its time on real municipal pages;
+#: they recovered what its main pass dropped, which :mod:`crawler.pages.web.restore` and the main
+#: region's own text now do on content already cleaned (the same text on every fixture and demo page).
 _TRAFILATURA_ARGS: dict[str, Any] = {
     "favor_recall": True,
     "include_comments": False,
     "include_tables": True,
     "deduplicate": False,
+    "fast": True,
 }
 _TRAFILATURA_OPTIONS = {
     "recall": True,
     "comments": False,
     "tables": True,
     "dedup": False,
+    "fast": True,
 }
 
 
@@ -162,7 +168,7 @@ def main_text(content: Content, url: str, document: HtmlTree) -> str:
     else (short or flattened) the main region's, plus what it missed."""
     region = content.clean()
     html = _content_html(content)
-    text = restore_headings(_tidy(_trafilatura_text(html, url) or ""), region)
+    text = restore_dropped(_tidy(_trafilatura_text(html, url) or ""), region, title_heading(region))
     # Short, or one unbroken line (trafilatura's baseline fallback flattens paragraphs):
     # the main region read directly keeps both the content and its structure.
     if len(text) < SHORT_TEXT or "\n" not in text:
@@ -174,9 +180,10 @@ def main_text(content: Content, url: str, document: HtmlTree) -> str:
             lines = [text]
             _append_missing(lines, _state_text(document))
             text = "\n".join(line for line in lines if line)
-    # Contact details are key facts the matcher checks; trafilatura drops <address>.
+    # Contact details are key facts the matcher checks; trafilatura drops <address> and side boxes.
     lines = [text]
     _append_missing(lines, [element_text(a) for a in iter_tags(region, "address")])
+    _append_missing(lines, [element_text(box) for box in side_boxes(region)])
     return "\n".join(line for line in lines if line).strip()
 
 
@@ -188,78 +195,6 @@ def _content_html(content: Content) -> str:
         return etree.tostring(content.root, method="html", encoding="unicode")
     inner = etree.tostring(region, method="html", encoding="unicode", with_tail=False)
     return f"<html><body>{inner}</body></html>"
-
-
-_SECTION_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
-_FOLLOWERS = ("p", "li", "td", "dd", "div", "span", *_SECTION_HEADINGS)
-#: How much of a section's first paragraph identifies its line in the extracted text.
-_ANCHOR_CHARS = 40
-
-
-def restore_headings(text: str, region: Element) -> str:
-    """``text`` with the section headings trafilatura dropped put back above their sections.
-
-    Headings carry facts ("16 september 2026" above a meeting's documents, "1. Gör din ansökan",
-    "Förtidsröstning"), but trafilatura drops them in some templates (Sitevision's text portlets
-    among them) while keeping the paragraphs below. A heading goes back only where the first
-    paragraph after it is in the text, right above that paragraph's line; a heading whose section
-    was dropped stays out with it.
-    """
-    if not text:
-        return text
-    lines = text.split("\n")
-    have = {_plain(line) for line in lines}
-    if all(_plain(normalize_space(get_text(h, " "))) in have for h in region.iter(*_SECTION_HEADINGS)):
-        return text
-    blocks = list(region.iter(*_FOLLOWERS))
-    inserts: dict[int, list[str]] = {}
-    for index, heading in enumerate(blocks):
-        if heading.tag not in _SECTION_HEADINGS:
-            continue
-        title = normalize_space(get_text(heading, " "))
-        if not title or _plain(title) in have:
-            continue
-        follower = _first_paragraph_after(heading, blocks, index)
-        if follower is None:
-            continue
-        at = _line_of(lines, follower[:_ANCHOR_CHARS])
-        if at is not None:
-            inserts.setdefault(at, []).append(title)
-            have.add(_plain(title))
-    if not inserts:
-        return text
-    out: list[str] = []
-    for index, line in enumerate(lines):
-        out.extend(inserts.get(index, ()))
-        out.append(line)
-    return "\n".join(out)
-
-
-def _plain(line: str) -> str:
-    return normalize_space(line.lstrip("-•* ")).lower()
-
-
-def _first_paragraph_after(heading: Element, blocks: list[Element], index: int) -> str | None:
-    """The text of the first paragraph-like element after ``heading`` (20+ characters; ``blocks``:
-    the region's paragraph-like elements in document order, ``heading`` at ``index``)."""
-    for el in blocks[index + 1 :]:
-        if any(a is heading for a in el.iterancestors()):
-            continue
-        if el.tag in _SECTION_HEADINGS:
-            return None  # the next section starts before any paragraph of this one
-        if el.tag in ("div", "span") and len(el):
-            continue  # a wrapper: its paragraphs come next
-        value = normalize_space(get_text(el, " "))
-        if len(value) >= 20:
-            return value
-    return None
-
-
-def _line_of(lines: list[str], prefix: str) -> int | None:
-    for index, line in enumerate(lines):
-        if normalize_space(line.lstrip("-•* ")).startswith(prefix):
-            return index
-    return None
 
 
 _BROKEN_ITEM = re.compile(r"^- *\n[ \t]+", re.MULTILINE)

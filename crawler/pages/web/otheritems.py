@@ -100,6 +100,11 @@ def run_date(run: ItemRun, texts: Callable[[Element], str] | None = None) -> dt.
             value = parse_datetime(tag.get("datetime")) or parse_datetime(normalize_space(get_text(tag)))
             if value:
                 return value
+    for el in run.elements:  # a block of its own that is only a date ("2026-01-28" inside a card link)
+        for leaf in (d for d in el.iter() if isinstance(d.tag, str) and not len(d)):
+            text = normalize_space(leaf.text)
+            if text and len(text) <= 30 and (value := leading_date(text, max_offset=0)):
+                return value
     title = label_text(run.link)
     for el in run.elements:
         text = text_of(el)

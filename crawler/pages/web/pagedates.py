@@ -51,6 +51,15 @@ _LABEL = re.compile(
     rf"(?:(?:sidan|senast|last|date)\s+)?(?:(?P<pub>{_PUBLISHED_WORDS})|(?P<upd>{_UPDATED_WORDS}))\b\s*(?:den|on)?\s*:?",
     re.IGNORECASE,
 )
+#: In a label element of its own (``<dt>``, a ``<th>``, the element before a ``<time>``'s block):
+#: a term and a participle, "Anslaget publicerat", "Sidan granskad" (never a past-tense verb).
+_TERM_LABEL = re.compile(
+    r"(?:[^\W\d_]+\s+)?(?:(?P<pub>publicerad|publicerat|skapad|skapat|published|created)|"
+    r"(?P<upd>uppdaterad|uppdaterat|ändrad|ändrat|granskad|granskat|reviderad|reviderat|updated|modified|reviewed))"
+    r"\s*:?",
+    re.IGNORECASE,
+)
+_TERM_LABEL_MAX = 40
 #: Separators between labels on one line ("Publicerad 12 mars 2026 · Uppdaterad 13 mars 2026").
 _SEGMENTS = re.compile(r"\s+[·•|]\s+|\s+[–-]\s+(?=\w)")
 _CLASS_PUBLISHED = re.compile(r"\b(published|date-?published|pubdate|post-?date|entry-date)\b", re.IGNORECASE)
@@ -184,6 +193,11 @@ def _label_lines(el: Element) -> list[tuple[str, dt.datetime]]:
     else:
         lines = [normalize_space(s) for s in (el.text, *(c.tail for c in el)) if s and s.strip()]
     found: list[tuple[str, dt.datetime]] = []
+    if short and el.tag in ("dt", "th"):
+        kind = label_kind(text or "")
+        value = _next_sibling_date(el) if kind else None
+        if kind and value:  # <dt>Anslaget publicerat</dt><dd>21 november 2025</dd>
+            return [(kind, value)]
     for line in lines:
         for segment in _SEGMENTS.split(line):
             match = _LABEL.match(segment)
@@ -199,8 +213,26 @@ def _label_lines(el: Element) -> list[tuple[str, dt.datetime]]:
 
 
 def _label_only(text: str) -> bool:
+    return label_kind(text) is not None
+
+
+def label_kind(text: str) -> str | None:
+    """"pub" or "upd" for a text that is nothing but a label ("Publicerad:", "Senast uppdaterad",
+    and in a label element of its own a term and a participle: "Anslaget publicerat",
+    "Sidan granskad"), else None."""
     match = _LABEL.match(text)
-    return match is not None and not text[match.end():].strip()
+    if match is not None and not text[match.end():].strip():
+        return "pub" if match.group("pub") else "upd"
+    match = _TERM_LABEL.fullmatch(text) if len(text) <= _TERM_LABEL_MAX else None
+    if match is None:
+        return None
+    return "pub" if match.group("pub") else "upd"
+
+
+def is_label_line(text: str) -> bool:
+    """A line that opens with a date label ("Publicerad 11 mars 2026 · Uppdaterad …"): the page's
+    metadata, not its content."""
+    return _LABEL.match(text) is not None
 
 
 def _next_sibling_date(el: Element) -> dt.datetime | None:
@@ -223,8 +255,11 @@ def _time_kind(time: Element) -> str | None:
         previous = block.getprevious() if block is not None else None
         if previous is not None and isinstance(previous.tag, str):
             label = normalize_space(get_text(previous, " "))
-            if _label_only(label):
-                before = label
+            kind = label_kind(label)
+            if kind is not None:
+                return kind
+            if previous.tag in ("dt", "th") or (label.endswith(":") and len(label) <= _TERM_LABEL_MAX):
+                return None  # <dt>Sammanträdesdatum</dt><dd><time>: labelled, as something else
     if not before:
         parent = time.getparent()
         attrs = class_text(parent) if parent is not None else ""

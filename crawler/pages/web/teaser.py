@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from crawler.pages.dates import find_date_in_text, parse_datetime
+from crawler.pages.dates import find_date_in_text, leading_date, parse_datetime
 from crawler.pages.links import absolute, sitevision_file_time
 from crawler.pages.text import label_text, normalize_space
 from crawler.pages.tree import Element, class_matches, get_text
@@ -74,9 +74,33 @@ def first_link(node: Element) -> Element | None:
     return next((a for a in node.iterdescendants("a") if a.get("href") is not None), None)
 
 
-def link_title(link: Element) -> str | None:
-    """What a link is titled: its heading, text, ``aria-label``/``title``, or its image's ``alt``."""
+_TITLE_CLASS = re.compile(r"heading|title|rubrik|headline", re.IGNORECASE)
+
+
+def _title_block(link: Element) -> Element | None:
+    """In a link that wraps a whole teaser (date, heading and summary blocks: Liferay's
+    ``news-item``), the block that is its title: a heading, a block its class calls a heading or
+    title, else the first block that is neither a date nor a summary."""
     heading = first_heading(link)
+    if heading is not None:
+        return heading
+    blocks = [el for el in link.iterdescendants("div", "p", "span", "strong") if not len(el) and label_text(el)]
+    if len(blocks) < 2:
+        return None
+    named = next((el for el in blocks if class_matches(el, _TITLE_CLASS)), None)
+    if named is not None:
+        return named
+    return next((el for el in blocks if not class_matches(el, SUMMARY_CLASS) and not _date_only(label_text(el))), None)
+
+
+def _date_only(text: str) -> bool:
+    """"2026-02-03", "3 februari 2026": a date and nothing else."""
+    return len(text) <= 30 and leading_date(text, max_offset=0) is not None
+
+
+def link_title(link: Element) -> str | None:
+    """What a link is titled: its heading (or title block), text, ``aria-label``/``title``, or its image's ``alt``."""
+    heading = _title_block(link)
     text = label_text(heading if heading is not None else link)
     if not text:
         text = normalize_space(link.get("aria-label") or link.get("title") or "")
