@@ -13,6 +13,7 @@ import argparse
 import datetime as dt
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -67,20 +68,51 @@ def local_importers() -> dict[str, Callable[..., SourceStatus]]:
     return {"register": import_register_source, "file": import_file_source}
 
 
+#: libraries that log at INFO/DEBUG about themselves: shown only with --verbose (their warnings always)
+QUIET_LIBRARIES = ("scrapy", "twisted", "py.warnings", "trafilatura", "htmldate", "filelock", "asyncio")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+class _TerminalFormatter(logging.Formatter):
+    """Log lines carry text servers sent (URLs, error bodies): an ESC or a bidi override in it must not
+    reach the terminal as a control sequence, so every control character is shown as ``[U+XXXX]``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return _CONTROL.sub(lambda m: f"[U+{ord(m.group()):04X}]", super().format(record))
+
+
 def configure_logging(verbose: bool) -> None:
-    """Our own stderr handler; Scrapy's root handler is not installed (duplicate lines otherwise)."""
+    """Our own stderr handler; Scrapy's root handler is not installed (duplicate lines otherwise).
+
+    Scrapy's ``dictConfig`` sets its own loggers to DEBUG, and records of a DEBUG logger pass a
+    root logger at INFO (levels are checked where a record is made, handlers see everything
+    propagated); so the filter sits on the handler: below WARNING, library records (Scrapy's
+    version banner, "Using AsyncCrawlerProcess", per-request DEBUG) only with ``--verbose``.
+    """
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s", "%H:%M:%S"))
+    handler.setFormatter(_TerminalFormatter("%(asctime)s %(name)s %(levelname)s: %(message)s", "%H:%M:%S"))
+    handler.setLevel(logging.DEBUG if verbose else logging.INFO)
+    if not verbose:
+        handler.addFilter(lambda record: record.levelno >= logging.WARNING
+                          or record.name.split(".")[0] not in QUIET_LIBRARIES)
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(logging.INFO)
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
     if not verbose:
-        for name in ("scrapy", "twisted", "py.warnings", "trafilatura", "htmldate", "filelock", "asyncio"):
+        for name in QUIET_LIBRARIES:
             logging.getLogger(name).setLevel(logging.WARNING)
 
 
+def _source_done(progress_fd: int | None, key: str) -> None:
+    """A source finished without Scrapy (failed preflight, unsupported): the progress channel counts it."""
+    if progress_fd is not None:
+        from crawler.progress import source_done
+
+        source_done(key)
+
+
 def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | None, now: dt.datetime,
-        verbose: bool = False, warc_path: str | None = None) -> int:
+        verbose: bool = False, warc_path: str | None = None, progress_fd: int | None = None) -> int:
     from crawler.sources import source_specs
 
     specs = source_specs(loaded, orgs)
@@ -104,6 +136,10 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
         for line in unreadable:
             print(line, file=sys.stderr)
         return ExitCode.USAGE
+    if progress_fd is not None:
+        from crawler.progress import start
+
+        start(progress_fd, total=len(specs), done=len(specs) - len(pending))
     if not pending:
         return ExitCode.OK
 
@@ -118,7 +154,7 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
     resumed = begin_run(shared_store(store_path), run_id)
     if resumed:
         log.info("resuming the interrupted run %s: pages it stored are not fetched again", resumed)
-    settings = scrapy_settings(loaded.config.crawl, store_path, run_id, warc_path)
+    settings = scrapy_settings(loaded.config.crawl, store_path, run_id, warc_path, progress=progress_fd is not None)
     settings["LOG_LEVEL"] = "DEBUG" if verbose else "WARNING"
     settings["LOGSTATS_INTERVAL"] = 60.0
     # Our stderr handler only; Scrapy's root handler would duplicate every line. Scrapy ≥ 2.19
@@ -138,6 +174,7 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
         cls = spiders.get(spec.kind)
         if cls is None:
             unsupported.append(spec)
+            _source_done(progress_fd, spec.key)
             continue
         problem = cls.preflight(spec) if hasattr(cls, "preflight") else None
         if problem:  # e.g. a token variable is unset: fail this source, never start it
@@ -145,6 +182,7 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
             store_now.record_source(run_id, spec.key, SourceStatus(org=spec.org, kind=spec.kind, url=spec.target,
                                                                    status="failed", error=problem))
             log.info("%s: failed (%s)", spec.key, problem)
+            _source_done(progress_fd, spec.key)
             continue
         crawler = process.create_crawler(cls)
         crawlers.append((spec, crawler))
@@ -190,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--warc", default=None, metavar="PATH",
                         help="append every downloaded response to this WARC file (gzip; credentials redacted)")
+    parser.add_argument("--progress-fd", type=int, default=None, metavar="FD",
+                        help="write progress as JSON lines to this inherited file descriptor (crawler/progress.py)")
     args = parser.parse_args(argv)
     configure_logging(args.verbose)
     try:
@@ -201,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     assert now is not None
     try:
         return run(loaded, args.store, args.run_id, set(args.org) if args.org else None, now, args.verbose,
-                   args.warc)
+                   args.warc, args.progress_fd)
     except KeyboardInterrupt:
         return ExitCode.INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - a bug: one line on stderr, the traceback only on request

@@ -37,7 +37,8 @@ def crawl_step(run: Resolved, command: str, request: CrawlRequest) -> str:
     request.progress.stage("crawl", f"crawling {run.loaded.path} (run {run_id}, store {run.store})")
     if run.warc is not None:
         request.progress.stage("crawl", f"archiving every downloaded response in {run.warc}")
-    code = run_crawl(run.loaded.path, run.store, run_id, run.clock, run.orgs, request.verbose, run.warc)
+    code = run_crawl(run.loaded.path, run.store, run_id, run.clock, run.orgs, request.verbose, run.warc,
+                     request.progress)
     if code == 0:
         return run_id
     with SqliteStore(run.store) as store:

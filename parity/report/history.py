@@ -159,3 +159,18 @@ def removed_items(store: SqliteStore, orgs: list[str], limit: int = 200) -> list
     removed.sort(key=lambda w: (w.model_extra or {}).get("removed_at") or "", reverse=True)
     return [{"id": w.id, "org": w.org, "url": w.url, "title": w.title,
              "removed_at": (w.model_extra or {}).get("removed_at")} for w in removed[:limit]]
+
+
+def store_history(store: SqliteStore, limit: int = 30, min_nights: int = 2) -> dict[str, Any]:
+    """``parity history``: the finished runs (oldest first), parity per organisation over them, and what
+    :func:`history_block` says about the newest run (pages removed after a match, edited and deleted
+    posts, gaps open for ``min_nights`` nights or more, changes since the run before)."""
+    runs = run_history(store, limit)
+    orgs = sorted({org for run in runs for org in run["orgs"]})
+    trend = {org: [{"run_id": r["run_id"], "at": r["generated_at"], "parity_percent": r["orgs"].get(org)}
+                   for r in runs if org in r["orgs"]] for org in orgs}
+    details: dict[str, Any] = {"changes": [], "removed_after_match": [], "edited": [], "deleted": [], "open_gaps": []}
+    if runs:
+        block = history_block(store, runs[-1]["run_id"], orgs, limit, min_nights)
+        details = {key: block[key] for key in details}
+    return {"runs": runs, "trend": trend, "min_nights": min_nights, **details}
