@@ -70,7 +70,7 @@ def test_graph_pages_until_next_is_absent_through_short_and_empty_pages() -> Non
 
 def test_graph_fields_are_the_documented_ones() -> None:
     app = worlds.graph_world()
-    from crawler.pages.graph import MEDIA_FIELDS, POST_FIELDS
+    from crawler.pages.social.graph import MEDIA_FIELDS, POST_FIELDS
 
     posts = graph_get(app, f"/v21.0/{worlds.PAGE_ID}/posts?limit=100&fields={POST_FIELDS}").json_body()["data"]
     for post in posts:

@@ -10,11 +10,12 @@ The feed holds the 15 newest uploads only, with no pagination. Each entry has
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
+from crawler.pages.links import links_in_text
+from crawler.pages.page_input import PageInput
 from crawler.pages.types import PageError
-from crawler.pages.xmlsafe import maybe_gunzip, refuse_dangerous_dtd
+from crawler.pages.xmlsafe import refuse_dangerous_dtd
 from parity.core.records import Media, Post
 from parity.core.timeutil import parse_time
 
@@ -22,8 +23,6 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 YT = "{http://www.youtube.com/xml/schemas/2015}"
 MEDIA = "{http://search.yahoo.com/mrss/}"
 FEED_SIZE = 15
-
-_URL = re.compile(r"https?://[^\s<>\"')\]]+")
 
 
 @dataclass(frozen=True)
@@ -48,22 +47,12 @@ def _time(text: str | None) -> dt.datetime | None:
         return None
 
 
-def links_in_text(text: str) -> list[str]:
-    """URLs written out in a plain-text description, trailing punctuation trimmed, in order."""
-    found: list[str] = []
-    for match in _URL.finditer(text or ""):
-        url = match.group(0).rstrip(".,;:!?…")
-        if url not in found:
-            found.append(url)
-    return found
-
-
-def parse_youtube_feed(url: str, body: bytes | str) -> tuple[str | None, list[Video]]:
+def parse_youtube_feed(page: PageInput) -> tuple[str | None, list[Video]]:
     """``(channel title, videos newest first)``; :class:`PageError` if the body is no YouTube feed."""
     from defusedxml import ElementTree as SafeET
 
-    data = body.encode("utf-8") if isinstance(body, str) else body
-    data = maybe_gunzip(data, url).lstrip(b"\xef\xbb\xbf \t\r\n")  # a blank line before <?xml?> is seen in the wild
+    url = page.url
+    data = page.gunzipped().body.lstrip(b"\xef\xbb\xbf \t\r\n")  # a blank line before <?xml?> is seen in the wild
     if not data.strip():
         raise PageError(url, "empty body")
     refuse_dangerous_dtd(data, url, allow_doctype=False)

@@ -14,11 +14,13 @@ from typing import Any
 
 import feedparser
 
-from crawler.pages.decode import content_type, decode_body
-from crawler.pages.jsonfeed import load_json, parse_json_feed
-from crawler.pages.text import detect_lang, html_to_text, normalize_lang, normalize_space, parse_datetime
+from crawler.pages.dates import parse_datetime
+from crawler.pages.page_input import PageInput
+from crawler.pages.text import html_to_text, normalize_space
 from crawler.pages.types import FeedEntry, PageError
-from crawler.pages.xmlsafe import maybe_gunzip, refuse_dangerous_dtd
+from crawler.pages.web.jsonfeed import load_json, parse_json_feed
+from crawler.pages.xmlsafe import refuse_dangerous_dtd
+from parity.core.lang import detect_lang, normalize_lang
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "html", "xhtml")
 
@@ -101,21 +103,20 @@ def _looks_like_html(head: bytes) -> bool:
     return b"<html" in lower and not any(tag in lower for tag in (b"<rss", b"<feed", b"<rdf:rdf"))
 
 
-def parse_feed(url: str, headers: Any, body: bytes | str) -> list[FeedEntry]:
+def parse_feed(page: PageInput) -> list[FeedEntry]:
     """Every entry of the feed, in document order; :class:`PageError` if the body is no feed."""
-    if isinstance(body, str):
-        body = body.encode("utf-8")
-    body = maybe_gunzip(body, url)
+    url = page.url
+    page = page.gunzipped()
+    body = page.body
     head = body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1024]
     if not head:
         raise PageError(url, "empty body")
     if head[:1] in (b"{", b"["):
-        text, _codec = decode_body(headers, body)
-        return parse_json_feed(url, load_json(url, text))
+        return parse_json_feed(url, load_json(url, page.text))
     if _looks_like_html(head):
         raise PageError(url, "an HTML page, not a feed")
     refuse_dangerous_dtd(body, url, allow_doctype=True)
-    response_headers = {"content-location": url, "content-type": content_type(headers) or "application/xml"}
+    response_headers = {"content-location": url, "content-type": page.content_type or "application/xml"}
     try:
         parsed = feedparser.parse(body, response_headers=response_headers, resolve_relative_uris=True)
     except Exception as exc:  # feedparser's loose parser has its own crash modes

@@ -14,11 +14,12 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from crawler.pages.decode import decode_body
-from crawler.pages.linkutil import absolute
-from crawler.pages.text import normalize_space, parse_datetime
+from crawler.pages.dates import parse_datetime
+from crawler.pages.links import absolute
+from crawler.pages.page_input import PageInput
+from crawler.pages.text import normalize_space
 from crawler.pages.types import PageError, Sitemap, SitemapEntry
-from crawler.pages.xmlsafe import maybe_gunzip, refuse_dangerous_dtd
+from crawler.pages.xmlsafe import refuse_dangerous_dtd
 
 _URL_LINE = re.compile(r"^https?://\S+$")
 
@@ -66,15 +67,14 @@ def _text_sitemap(url: str, text: str) -> Sitemap | None:
     return Sitemap(url=url, is_index=False, entries=tuple(entries))
 
 
-def parse_sitemap(url: str, headers: Any, body: bytes | str) -> Sitemap:
+def parse_sitemap(page: PageInput) -> Sitemap:
     """Read a sitemap or sitemap index (plain or gzipped); :class:`PageError` on anything else."""
-    if isinstance(body, str):
-        body = body.encode("utf-8")
-    body = maybe_gunzip(body, url)
+    url = page.url
+    page = page.gunzipped()
+    body = page.body
     if not body.strip():
         raise PageError(url, "empty body")
-    text, _codec = decode_body(headers, body, xml=True)
-    stripped = text.lstrip("\ufeff \t\r\n")
+    stripped = page.xml_text.lstrip("\ufeff \t\r\n")
     if not stripped.startswith("<"):
         plain = _text_sitemap(url, stripped)
         if plain is not None:
@@ -101,13 +101,15 @@ def parse_sitemap(url: str, headers: Any, body: bytes | str) -> Sitemap:
     return Sitemap(url=url, is_index=kind == "sitemapindex", entries=tuple(entries))
 
 
-def sitemaps_from_robots(body: bytes | str, base_url: str | None = None) -> list[str]:
-    """The ``Sitemap:`` URLs of a robots.txt, in order, without duplicates.
+def sitemaps_from_robots(page: PageInput) -> list[str]:
+    """The ``Sitemap:`` URLs of a robots.txt, in order, without duplicates; relative ones are
+    resolved against the robots.txt URL (``page.url``; empty: only absolute ones are kept).
 
     The directive is independent of user-agent groups and may appear anywhere
     (Kungsbacka's sits between two Disallow blocks), so every line is read.
     """
-    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+    base_url = page.url
+    text = page.body.decode("utf-8", errors="replace")
     found: dict[str, None] = {}
     for raw in text.splitlines():
         line = raw.split("#", 1)[0].strip().lstrip("\ufeff")

@@ -21,10 +21,14 @@ from typing import Any
 import feedparser
 from bs4 import BeautifulSoup
 
-from crawler.pages.feed import entry_time
-from crawler.pages.text import html_to_text, normalize_lang, normalize_space, parse_datetime
+from crawler.pages.dates import parse_datetime
+from crawler.pages.links import links_in_text
+from crawler.pages.page_input import PageInput
+from crawler.pages.text import html_to_text, normalize_space
 from crawler.pages.types import PageError
-from crawler.pages.xmlsafe import maybe_gunzip, refuse_dangerous_dtd
+from crawler.pages.web.feed import entry_time
+from crawler.pages.xmlsafe import refuse_dangerous_dtd
+from parity.core.lang import normalize_lang
 from parity.core.records import Media, Post
 
 _IMAGE_EXT = re.compile(r"\.(jpe?g|png|gif|webp|avif)(\?|$)", re.IGNORECASE)
@@ -63,7 +67,7 @@ def _entry_url(entry: Any) -> str | None:
     return None
 
 
-def _xml_posts(url: str, body: bytes, headers: Any) -> list[FeedPost]:
+def _xml_posts(url: str, body: bytes) -> list[FeedPost]:
     refuse_dangerous_dtd(body, url, allow_doctype=True)
     parsed = feedparser.parse(body, response_headers={"content-location": url,
                                                       "content-type": "application/xml"})
@@ -130,29 +134,25 @@ def _json_posts(url: str, text: str) -> list[FeedPost]:
     return out
 
 
-def parse_social_feed(url: str, headers: Any, body: bytes | str) -> list[FeedPost]:
+def parse_social_feed(page: PageInput) -> list[FeedPost]:
     """Every entry, in document order; :class:`PageError` if the body is not a feed."""
-    data = body.encode("utf-8") if isinstance(body, str) else body
-    data = maybe_gunzip(data, url)
-    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:512]
+    url = page.url
+    page = page.gunzipped()
+    head = page.body.lstrip(b"\xef\xbb\xbf \t\r\n")[:512]
     if not head:
         raise PageError(url, "empty body")
     if head[:1] in (b"{", b"["):
-        return _json_posts(url, data.decode("utf-8", errors="replace").lstrip("\ufeff"))
+        return _json_posts(url, page.text.lstrip("\ufeff"))
     if head.lower().startswith((b"<!doctype html", b"<html")):
         raise PageError(url, "an HTML page, not a feed (is the bridge showing an error page?)")
-    return _xml_posts(url, data, headers)
+    return _xml_posts(url, page.body)
 
 
 def _links_and_images(html: str) -> tuple[list[str], list[Media]]:
     links: list[str] = []
     media: list[Media] = []
     if "<" not in html:
-        for match in re.finditer(r"https?://[^\s<>\"')\]]+", html):
-            url = match.group(0).rstrip(".,;:!?…")
-            if url not in links:
-                links.append(url)
-        return links, media
+        return links_in_text(html), media
     soup = BeautifulSoup(html, "lxml")
     for anchor in soup.find_all("a"):
         href = str(anchor.get("href") or "").strip()

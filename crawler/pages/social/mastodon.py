@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
+from crawler.pages.page_input import PageInput
 from parity.core.records import Media, Post
 from parity.core.timeutil import parse_time
 
@@ -144,7 +145,7 @@ def status_id_from_url(url: str | None) -> str | None:
 _MEDIA_NS = "{http://search.yahoo.com/mrss/}"
 
 
-def rss_to_posts(url: str, body: bytes | str, org: str, account: str) -> list[Post]:
+def rss_to_posts(page: PageInput, org: str, account: str) -> list[Post]:
     """The account RSS feed (``/@user.rss``, the fallback when the API wants a login) → posts.
 
     Items have no title; the status URL is both ``<link>`` and ``<guid>``, so
@@ -154,9 +155,9 @@ def rss_to_posts(url: str, body: bytes | str, org: str, account: str) -> list[Po
     """
     from defusedxml import ElementTree as SafeET
 
-    data = body.encode("utf-8") if isinstance(body, str) else body
+    url = page.url
     try:
-        root = SafeET.fromstring(data)
+        root = SafeET.fromstring(page.body)
     except Exception as exc:  # noqa: BLE001 - defusedxml raises several kinds
         raise ValueError(f"{url}: not RSS ({type(exc).__name__}: {str(exc)[:80]})") from exc
     channel = root.find("channel")

@@ -6,7 +6,9 @@ from config, AppRegistry JSON (lists rendered in the browser), Sitevision
 ``sv-channel`` items, old EPiServer teasers (uppsala.se), repeated
 ``<article>`` teasers, and finally any link under the ``follow`` path with a
 date near it. ``Listing.strategy`` says which one produced the entries, so a
-spider can warn when configured selectors stop matching.
+spider can warn when configured selectors stop matching. Configured selectors
+are read as Scrapy's ``response.css()`` reads them (cssselect; see
+:func:`crawler.pages.tree.select`), so they can be tried in ``scrapy shell``.
 """
 
 from __future__ import annotations
@@ -15,23 +17,31 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
-
-from bs4 import BeautifulSoup, Tag
-from soupsieve import SelectorSyntaxError
+from urllib.parse import urlsplit
 
 from crawler.pages.appregistry import app_registry_states, find_lists, first
-from crawler.pages.decode import decode_html
-from crawler.pages.linkutil import absolute, base_url, rel_values, same_site, sitevision_file_time
-from crawler.pages.text import find_date_in_text, html_to_text, label_text, normalize_space, parse_datetime
+from crawler.pages.dates import find_date_in_text, parse_datetime
+from crawler.pages.links import absolute, base_url, same_site, sitevision_file_time
+from crawler.pages.page_input import PageInput
+from crawler.pages.text import html_to_text, label_text, normalize_space
+from crawler.pages.tree import (
+    Element,
+    HtmlTree,
+    InvalidSelector,
+    Scope,
+    ancestors,
+    class_matches,
+    get_text,
+    iter_tags,
+    select,
+    select_one,
+)
 from crawler.pages.types import Listing, ListingEntry, PageError
+from crawler.pages.web.pagination import is_pagination, next_pages
 
 SELECTOR_KEYS = frozenset({"item", "link", "title", "date", "summary"})
 #: AppRegistry list names that hold news or notices (not menus: "items" is too generic).
 LIST_NAMES = ("news", "articles", "announcements", "pages", "initialNotices", "entries", "newsItems")
-PAGE_PARAMS = ("page", "sida", "p", "pageindex", "pagenr", "pagenum", "pagenumber", "currentpage")
-_NEXT_TEXT = re.compile(r"^(nästa( sida)?|next( page)?|fler|visa fler|»|›|>|→)$", re.IGNORECASE)
-_NEXT_LABEL = re.compile(r"\b(nästa|next)\b", re.IGNORECASE)
 _WEAK_TITLE = re.compile(r"^(läs mer|läs hela|mer|read more|more|visa|se mer|»|›)$", re.IGNORECASE)
 
 
@@ -40,14 +50,14 @@ def _clean(text: str | None) -> str | None:
     return value or None
 
 
-def _time_of(node: Tag | None) -> dt.datetime | None:
+def _time_of(node: Element | None) -> dt.datetime | None:
     """A teaser's machine-readable date: ``<time datetime>`` or a ``datetime``/``content`` attribute."""
     if node is None:
         return None
-    candidates = [node] if node.name == "time" else []
-    candidates += node.find_all("time")
+    candidates = [node] if node.tag == "time" else []
+    candidates += node.iterdescendants("time")
     for time_tag in candidates:
-        value = parse_datetime(time_tag.get("datetime")) or parse_datetime(normalize_space(time_tag.get_text()))
+        value = parse_datetime(time_tag.get("datetime")) or parse_datetime(normalize_space(get_text(time_tag)))
         if value:
             return value
     for attr in ("datetime", "content", "data-date", "data-published"):
@@ -57,44 +67,56 @@ def _time_of(node: Tag | None) -> dt.datetime | None:
     return None
 
 
-def _text_date(node: Tag | None) -> dt.datetime | None:
-    return find_date_in_text(normalize_space(node.get_text(" "))) if node is not None else None
+def _text_date(node: Element | None) -> dt.datetime | None:
+    return find_date_in_text(normalize_space(get_text(node, " "))) if node is not None else None
 
 
 _SUMMARY_CLASS = re.compile(r"ingress|lead|preamble|summary|excerpt|teaser-?text|description", re.IGNORECASE)
 
 
-def _summary_of(node: Tag, title: str | None) -> str | None:
-    candidates = node.find_all(class_=_SUMMARY_CLASS) + node.find_all("p")
+def _summary_of(node: Element, title: str | None) -> str | None:
+    candidates = [el for el in node.iterdescendants() if class_matches(el, _SUMMARY_CLASS)]
+    candidates += node.iterdescendants("p")
     for para in candidates:
-        text = normalize_space(para.get_text(" "))
+        text = normalize_space(get_text(para, " "))
         if text and text != title and not (title and text in title) and parse_datetime(text) is None:
             return text
     return None
 
 
-def _link_title(link: Tag) -> str | None:
-    heading = link.find(["h1", "h2", "h3", "h4", "h5"])
-    text = label_text(heading or link)
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5")
+
+
+def _first_heading(node: Element) -> Element | None:
+    return next(node.iterdescendants(*_HEADINGS), None)
+
+
+def _first_link(node: Element) -> Element | None:
+    return next((a for a in node.iterdescendants("a") if a.get("href") is not None), None)
+
+
+def _link_title(link: Element) -> str | None:
+    heading = _first_heading(link)
+    text = label_text(heading if heading is not None else link)
     if not text:
-        text = normalize_space(str(link.get("aria-label") or link.get("title") or ""))
+        text = normalize_space(link.get("aria-label") or link.get("title") or "")
     if not text:
-        img = link.find("img", alt=True)
-        text = normalize_space(str(img["alt"])) if img else ""
+        img = next((i for i in link.iterdescendants("img") if i.get("alt") is not None), None)
+        text = normalize_space(img.get("alt")) if img is not None else ""
     return text or None
 
 
 def _entry(
-    base: str, link: Tag | None, container: Tag, title: str | None = None, date_node: Tag | None = None
+    base: str, link: Element | None, container: Element, title: str | None = None, date_node: Element | None = None
 ) -> ListingEntry | None:
     if link is None:
         return None
-    url = absolute(base, str(link.get("href") or ""))
+    url = absolute(base, link.get("href") or "")
     if not url:
         return None
     if not title:
-        heading = container.find(["h1", "h2", "h3", "h4", "h5"])
-        heading_text = _clean(label_text(heading)) if heading else None
+        heading = _first_heading(container)
+        heading_text = _clean(label_text(heading)) if heading is not None else None
         link_title = _link_title(link)
         # "Läs mer" is a title of last resort; another link to the same item usually has a real one (see _dedupe)
         title = heading_text or link_title
@@ -111,14 +133,14 @@ def _entry(
 # --- readers -------------------------------------------------------------------
 
 
-def _select(root: Tag, selector: str, key: str, url: str) -> list[Tag]:
+def _select(root: Scope, selector: str, key: str, url: str) -> list[Element]:
     try:
-        return list(root.select(selector))
-    except (SelectorSyntaxError, ValueError, NotImplementedError) as exc:
+        return select(root, selector)
+    except InvalidSelector as exc:
         raise PageError(url, f"selectors: {key}: invalid CSS {selector!r} ({str(exc).splitlines()[0][:80]})") from exc
 
 
-def _by_selectors(soup: BeautifulSoup, base: str, url: str, selectors: dict[str, str]) -> list[ListingEntry]:
+def _by_selectors(document: HtmlTree, base: str, url: str, selectors: dict[str, str]) -> list[ListingEntry]:
     unknown = set(selectors) - SELECTOR_KEYS
     if unknown:
         raise PageError(
@@ -127,12 +149,12 @@ def _by_selectors(soup: BeautifulSoup, base: str, url: str, selectors: dict[str,
     if not selectors.get("item"):
         raise PageError(url, "selectors: item: required")
     entries: list[ListingEntry] = []
-    for item in _select(soup, selectors["item"], "item", url):
+    for item in _select(document, selectors["item"], "item", url):
         if selectors.get("link"):
             found = _select(item, selectors["link"], "link", url)
             link = found[0] if found else None
         else:
-            link = item if item.name == "a" and item.get("href") else item.find("a", href=True)
+            link = item if item.tag == "a" and item.get("href") else _first_link(item)
         title = None
         if selectors.get("title"):
             found = _select(item, selectors["title"], "title", url)
@@ -147,7 +169,7 @@ def _by_selectors(soup: BeautifulSoup, base: str, url: str, selectors: dict[str,
         if entry and selectors.get("summary"):
             found = _select(item, selectors["summary"], "summary", url)
             entry = ListingEntry(
-                entry.url, entry.title, entry.published_at, _clean(found[0].get_text(" ")) if found else None
+                entry.url, entry.title, entry.published_at, _clean(get_text(found[0], " ")) if found else None
             )
         if entry:
             entries.append(entry)
@@ -202,22 +224,27 @@ def _from_app_registry(html: str, base: str) -> list[ListingEntry]:
     return entries
 
 
-def _in_menus(tag: Tag) -> bool:
+def _in_menus(tag: Element) -> bool:
     """Inside navigation or the footer: menus built from the same list markup as news lists."""
-    return any(p.name in ("nav", "footer") or p.get("role") == "navigation" for p in tag.parents if isinstance(p, Tag))
+    return any(p.tag in ("nav", "footer") or p.get("role") == "navigation" for p in ancestors(tag))
 
 
-def _sv_channel(soup: BeautifulSoup, base: str) -> list[ListingEntry]:
-    items = soup.select("ul.sv-channel > li.sv-channel-item") or soup.select("li.sv-channel-item")
-    return [e for item in items if not _in_menus(item) and (e := _entry(base, item.find("a", href=True), item))]
+def _sv_channel(document: HtmlTree, base: str) -> list[ListingEntry]:
+    items = select(document, "ul.sv-channel > li.sv-channel-item") or select(document, "li.sv-channel-item")
+    return [e for item in items if not _in_menus(item) and (e := _entry(base, _first_link(item), item))]
 
 
-def _episerver(soup: BeautifulSoup, base: str) -> list[ListingEntry]:
+_PUFF_CONTAINER = re.compile(r"puffimage--text|puffimage$|card")
+
+
+def _episerver(document: HtmlTree, base: str) -> list[ListingEntry]:
     entries: list[ListingEntry] = []
-    for link in soup.select("h3.puffimage--heading a.puffimage--link, .puffimage--heading a[href]"):
+    for link in select(document, "h3.puffimage--heading a.puffimage--link, .puffimage--heading a[href]"):
         if _in_menus(link):
             continue
-        container = link.find_parent(class_=re.compile(r"puffimage--text|puffimage$|card")) or link.parent or link
+        container = next((p for p in ancestors(link) if class_matches(p, _PUFF_CONTAINER)), None)
+        if container is None:
+            container = link.getparent() if link.getparent() is not None else link
         entry = _entry(base, link, container, title=_clean(label_text(link)))
         if entry:
             entries.append(entry)
@@ -234,50 +261,60 @@ def _under(url: str, prefix: str | None, listing_url: str) -> bool:
     return path.rstrip("/") != own and path.rstrip("/") != (prefix or "").rstrip("/")
 
 
-def _articles(soup: BeautifulSoup, base: str, prefix: str | None, listing_url: str) -> list[ListingEntry]:
-    articles = [a for a in soup.find_all("article") if a.find("a", href=True) and not _in_menus(a)]
+def _articles(document: HtmlTree, base: str, prefix: str | None, listing_url: str) -> list[ListingEntry]:
+    articles = [a for a in iter_tags(document, "article") if _first_link(a) is not None and not _in_menus(a)]
     if len(articles) < 2:
         return []
     entries: list[ListingEntry] = []
     for article in articles:
-        link = article.select_one(
-            "h1 a[href], h2 a[href], h3 a[href], h4 a[href], a[href]:has(h2, h3, h4)"
-        ) or article.find("a", href=True)
+        link = select_one(article, "h1 a[href], h2 a[href], h3 a[href], h4 a[href], a[href]:has(h2, h3, h4)")
+        if link is None:
+            link = _first_link(article)
         entry = _entry(base, link, article)
         if entry and _under(entry.url, prefix, listing_url):
             entries.append(entry)
     return entries
 
 
-def _container(link: Tag, item_urls: set[str], base: str) -> Tag:
+def _container(link: Element, item_urls: set[str], base: str) -> Element:
     """The largest ancestor (up to a few levels) that holds only this one item link."""
-    best = link.parent if isinstance(link.parent, Tag) else link
-    own = absolute(base, str(link.get("href")))
-    node = link.parent
+    parent = link.getparent()
+    best = parent if parent is not None else link
+    own = absolute(base, link.get("href"))
+    node = parent
     for _ in range(4):
-        if not isinstance(node, Tag) or node.name in ("body", "main", "ul", "ol", "table", "section"):
+        if node is None or node.tag in ("body", "main", "ul", "ol", "table", "section"):
             break
-        urls = {absolute(base, str(a.get("href"))) for a in node.find_all("a", href=True)} & item_urls
-        if urls - {own}:
+        urls = {absolute(base, a.get("href")) for a in node.iterdescendants("a") if a.get("href") is not None}
+        if (urls & item_urls) - {own}:
             break
         best = node
-        if node.name in ("li", "article", "tr"):
+        if node.tag in ("li", "article", "tr"):
             break
-        node = node.parent
+        node = node.getparent()
     return best
 
 
-def _generic(soup: BeautifulSoup, base: str, prefix: str | None, listing_url: str) -> list[ListingEntry]:
-    root = soup.select_one("main") or soup.select_one("[role=main]") or soup.body or soup
+def _main_or_body(document: HtmlTree) -> Scope:
+    for found in (select_one(document, "main"), select_one(document, "[role=main]"), next(iter_tags(document, "body"), None)):
+        if found is not None:
+            return found
+    return document
+
+
+def _generic(document: HtmlTree, base: str, prefix: str | None, listing_url: str) -> list[ListingEntry]:
+    root = _main_or_body(document)
     links = [
-        a for a in root.find_all("a", href=True) if not any(p.name in ("nav", "header", "footer") for p in a.parents)
+        a
+        for a in iter_tags(root, "a")
+        if a.get("href") is not None and not any(p.tag in ("nav", "header", "footer") for p in ancestors(a))
     ]
     candidates = [
         (a, url)
         for a in links
-        if (url := absolute(base, str(a["href"])))
+        if (url := absolute(base, a.get("href")))
         and _under(url, prefix, listing_url)
-        and not _is_pagination(url, listing_url)
+        and not is_pagination(url, listing_url)
     ]
     item_urls = {url for _a, url in candidates}
     entries: list[ListingEntry] = []
@@ -287,42 +324,6 @@ def _generic(soup: BeautifulSoup, base: str, prefix: str | None, listing_url: st
         if entry and entry.title:
             entries.append(entry)
     return entries
-
-
-# --- pagination ----------------------------------------------------------------
-
-
-def _page_number(url: str) -> int | None:
-    for key, value in parse_qsl(urlsplit(url).query, keep_blank_values=True):
-        if key.lower() in PAGE_PARAMS and value.isdigit():
-            return int(value)
-    return None
-
-
-def _is_pagination(url: str, listing_url: str) -> bool:
-    return urlsplit(url).path.rstrip("/") == urlsplit(listing_url).path.rstrip("/") and _page_number(url) is not None
-
-
-def next_pages(soup: BeautifulSoup, base: str, listing_url: str) -> list[str]:
-    """Links to the list's further pages: rel=next / "Nästa" first, then higher ``?page=N`` links."""
-    current = _page_number(listing_url) or 1
-    labelled: list[str] = []
-    numbered: list[tuple[int, str]] = []
-    for tag in soup.find_all(["link", "a"], href=True):
-        url = absolute(base, str(tag["href"]))
-        if not url or url == listing_url or not same_site(url, listing_url):
-            continue
-        rels = rel_values(tag)
-        text = normalize_space(tag.get_text(" ")) if tag.name == "a" else ""
-        label = normalize_space(str(tag.get("aria-label") or tag.get("title") or ""))
-        number = _page_number(url)
-        if "next" in rels or _NEXT_TEXT.match(text) or (label and _NEXT_LABEL.search(label)):
-            if number is None or number > current:
-                labelled.append(url)
-        elif tag.name == "a" and _is_pagination(url, listing_url) and number is not None and number > current:
-            numbered.append((number, url))
-    ordered = labelled + [url for _n, url in sorted(numbered, key=lambda item: item[0])]
-    return list(dict.fromkeys(ordered))
 
 
 def _weak(title: str | None) -> bool:
@@ -352,25 +353,26 @@ def _prefix(follow: str | None, url: str) -> str:
     return path if path.endswith("/") else path + "/"
 
 
-def parse_listing(
-    url: str, headers: Any, body: bytes | str, follow: str | None = None, selectors: dict[str, str] | None = None
-) -> Listing:
+def parse_listing(page: PageInput, follow: str | None = None, selectors: dict[str, str] | None = None) -> Listing:
     """Read a list page. ``follow`` is the config's path prefix for item links (default: the list's own path)."""
-    html = decode_html(headers, body)
+    url = page.url
+    html = page.text
     if not html.strip():
         raise PageError(url, "empty body")
-    soup = BeautifulSoup(html, "lxml")
-    base = base_url(soup, url)
+    document = page.tree
+    if document is None:
+        return Listing(url=url, entries=(), next_pages=(), strategy="none")
+    base = base_url(document, url)
     prefix = _prefix(follow, url)
     readers = [
         ("appregistry", lambda: _from_app_registry(html, base)),
-        ("sv-channel", lambda: _sv_channel(soup, base)),
-        ("episerver", lambda: _episerver(soup, base)),
-        ("articles", lambda: _articles(soup, base, prefix, url)),
-        ("generic", lambda: _generic(soup, base, prefix, url)),
+        ("sv-channel", lambda: _sv_channel(document, base)),
+        ("episerver", lambda: _episerver(document, base)),
+        ("articles", lambda: _articles(document, base, prefix, url)),
+        ("generic", lambda: _generic(document, base, prefix, url)),
     ]
     if selectors:
-        readers.insert(0, ("selectors", lambda: _by_selectors(soup, base, url, dict(selectors))))
+        readers.insert(0, ("selectors", lambda: _by_selectors(document, base, url, dict(selectors))))
     entries: list[ListingEntry] = []
     strategy = "none"
     read: Callable[[], list[ListingEntry]]
@@ -379,4 +381,4 @@ def parse_listing(
         if entries:
             strategy = name
             break
-    return Listing(url=url, entries=_dedupe(entries), next_pages=tuple(next_pages(soup, base, url)), strategy=strategy)
+    return Listing(url=url, entries=_dedupe(entries), next_pages=tuple(next_pages(page)), strategy=strategy)

@@ -16,15 +16,11 @@ from typing import Any
 
 from lxml import etree
 
-from crawler.pages.text import (
-    find_date_in_text,
-    normalize_space,
-    parse_datetime,
-    tree_to_text,
-)
+from crawler.pages.dates import find_date_in_text, parse_datetime
+from crawler.pages.text import element_text, normalize_space
 from crawler.pages.tree import (
-    Document,
     Element,
+    HtmlTree,
     Scope,
     ancestors,
     class_text,
@@ -99,7 +95,7 @@ def _label_of(tag: Element) -> str:
     return f"{before} {attrs}"
 
 
-def _time_dates(document: Document, region: Scope) -> tuple[dt.datetime | None, dt.datetime | None]:
+def _time_dates(document: HtmlTree, region: Scope) -> tuple[dt.datetime | None, dt.datetime | None]:
     """(published, modified) from ``<time>`` elements: in the main region, else labelled ones anywhere."""
     published = modified = None
     body = first(document, "body")
@@ -182,7 +178,7 @@ def _ld_date(items: list[dict[str, Any]], key: str) -> dt.datetime | None:
     return None
 
 
-def _htmldate(document: Document, url: str) -> dt.datetime | None:
+def _htmldate(document: HtmlTree, url: str) -> dt.datetime | None:
     """htmldate on the URL and ``<head>`` only.
 
     Its body heuristics pick up teaser dates and dates in file names (the
@@ -192,14 +188,14 @@ def _htmldate(document: Document, url: str) -> dt.datetime | None:
     head = first(document, "head")
     if head is not None:
         markup = etree.tostring(head, method="html", encoding="unicode", with_tail=False)
-        document = f"<html>{markup}<body></body></html>"
+        html = f"<html>{markup}<body></body></html>"
     else:
-        document = "<html><body></body></html>"
+        html = "<html><body></body></html>"
     try:
         import htmldate
 
         found = htmldate.find_date(
-            document, url=url, extensive_search=False, original_date=True, outputformat="%Y-%m-%d"
+            html, url=url, extensive_search=False, original_date=True, outputformat="%Y-%m-%d"
         )
     except Exception as exc:  # htmldate is a heuristic; its failure is not the page's
         log.debug("htmldate failed on %s: %s", url, exc)
@@ -208,12 +204,12 @@ def _htmldate(document: Document, url: str) -> dt.datetime | None:
 
 
 def page_dates(
-    url: str, document: Document, region: Scope, meta: dict[str, str], ld: list[dict[str, Any]]
+    url: str, document: HtmlTree, region: Scope, meta: dict[str, str], ld: list[dict[str, Any]]
 ) -> tuple[dt.datetime | None, dt.datetime | None]:
     """``(published_at, modified_at)`` of a page (a :func:`crawler.pages.tree.parse_html` tree,
     ``region`` its main element or the document); see the module docstring for the order."""
     time_published, time_modified = _time_dates(document, region)
-    text_published, text_modified = _text_dates(tree_to_text(region))
+    text_published, text_modified = _text_dates(element_text(region))
     meta_modified = _meta_date(meta, ("article:modified_time", "og:updated_time", "dcterms.modified", "dc.modified"))
     modified = time_modified or meta_modified or _ld_date(ld, "dateModified") or text_modified
     published = (

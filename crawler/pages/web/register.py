@@ -15,8 +15,9 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from crawler.pages.text import normalize_space, parse_datetime
+from crawler.pages.dates import parse_datetime
 from crawler.pages.tabular import csv_rows, decode_table
+from crawler.pages.text import normalize_space
 from crawler.pages.types import PageError, RegisterEntry
 
 log = logging.getLogger(__name__)

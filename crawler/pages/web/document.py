@@ -1,4 +1,4 @@
-"""A downloaded PDF (or Word .docx) → :class:`Document`.
+"""A downloaded PDF (or Word .docx) → :class:`DocumentFile`.
 
 Municipal PDFs are often "protected" with an owner password only (printing
 allowed, editing not); those open with the empty user password and are read.
@@ -20,10 +20,12 @@ from xml.etree.ElementTree import ParseError
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from crawler.pages.decode import content_type
-from crawler.pages.linkutil import sitevision_file_time
-from crawler.pages.text import detect_lang, normalize_space, parse_datetime
-from crawler.pages.types import Document, PageError
+from crawler.pages.dates import parse_datetime
+from crawler.pages.links import sitevision_file_time
+from crawler.pages.page_input import PageInput
+from crawler.pages.text import normalize_space
+from crawler.pages.types import DocumentFile, PageError
+from parity.core.lang import detect_lang
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +79,7 @@ def _title(meta_title: str | None, text: str) -> str | None:
     return None
 
 
-def _pdf(url: str, body: bytes) -> Document:
+def _pdf(url: str, body: bytes) -> DocumentFile:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
@@ -130,7 +132,7 @@ def _pdf(url: str, body: bytes) -> Document:
     text = "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
     created = pdf_date(_info(info, "/CreationDate"))
     modified = pdf_date(_info(info, "/ModDate"))
-    return Document(
+    return DocumentFile(
         url=url,
         format="pdf",
         title=_title(_info(info, "/Title"), text),
@@ -163,7 +165,7 @@ def _docx_xml(archive: zipfile.ZipFile, name: str, url: str) -> Any:
     return SafeET.fromstring(data, forbid_dtd=True)
 
 
-def _docx(url: str, body: bytes) -> Document:
+def _docx(url: str, body: bytes) -> DocumentFile:
     try:
         with zipfile.ZipFile(io.BytesIO(body)) as archive:
             document = _docx_xml(archive, "word/document.xml", url)
@@ -201,7 +203,7 @@ def _docx(url: str, body: bytes) -> Document:
             pages = int(node.text.strip())
     created = parse_datetime(meta.get("created"))
     modified = parse_datetime(meta.get("modified"))
-    return Document(
+    return DocumentFile(
         url=url,
         format="docx",
         title=_title(meta.get("title"), text),
@@ -213,8 +215,9 @@ def _docx(url: str, body: bytes) -> Document:
     )
 
 
-def extract_document(url: str, headers: Any, body: bytes) -> Document:
+def extract_document(page: PageInput) -> DocumentFile:
     """Read a PDF or .docx body (told apart by their magic bytes, not by the URL)."""
+    url, body = page.url, page.body
     if not body:
         raise PageError(url, "empty body")
     head = body[:1024]
@@ -222,7 +225,7 @@ def extract_document(url: str, headers: Any, body: bytes) -> Document:
         return _pdf(url, body[head.index(b"%PDF-") :])
     if head.startswith(b"PK\x03\x04"):
         return _docx(url, body)
-    kind = content_type(headers)
+    kind = page.content_type
     sniff = head.lstrip().lower()
     if sniff.startswith((b"<!doctype html", b"<html")) or b"<html" in sniff:
         raise PageError(url, f"an HTML page ({kind or 'no content-type'}), not a document; soft 404 or login page?")

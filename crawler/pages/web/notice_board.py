@@ -18,14 +18,14 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from bs4 import BeautifulSoup
-
 from crawler.pages.appregistry import app_registry_states, find_lists, first
-from crawler.pages.decode import decode_html
-from crawler.pages.jsonfeed import load_json
-from crawler.pages.linkutil import absolute, base_url
-from crawler.pages.text import find_date_in_text, html_to_text, label_text, normalize_space, parse_datetime
+from crawler.pages.dates import find_date_in_text, parse_datetime
+from crawler.pages.links import absolute, base_url
+from crawler.pages.page_input import PageInput
+from crawler.pages.text import element_text, html_to_text, label_text, normalize_space
+from crawler.pages.tree import HtmlTree, get_text, iter_tags, select, select_one
 from crawler.pages.types import Notice, PageError
+from crawler.pages.web.jsonfeed import load_json
 
 __all__ = ["announced_total", "app_registry_states", "parse_notice_board"]
 
@@ -132,7 +132,7 @@ def _lists_even_empty(state: Any) -> list[tuple[str, list[Any]]]:
 _TOTAL_KEYS = ("totalCount", "totalHits", "totalItems", "total", "numberOfHits", "hits")
 
 
-def announced_total(headers: Any, body: bytes | str) -> int | None:
+def announced_total(page: PageInput) -> int | None:
     """How many notices an AppRegistry board says it has, when it says so (else None).
 
     Sitevision boards render only their first page of notices into the HTML
@@ -140,9 +140,8 @@ def announced_total(headers: Any, body: bytes | str) -> int | None:
     :func:`parse_notice_board` returned, the board was read only in part and a
     missing notice cannot be concluded from it.
     """
-    html = decode_html(headers, body)
     best: int | None = None
-    for state in app_registry_states(html).values():
+    for state in app_registry_states(page.text).values():
         if not isinstance(state, dict) or not _lists_even_empty(state):
             continue
         for holder in (state, *(v for v in state.values() if isinstance(v, dict))):
@@ -159,50 +158,50 @@ def announced_total(headers: Any, body: bytes | str) -> int | None:
 # --- Netpublicator ------------------------------------------------------------------
 
 
-def _netpublicator(soup: BeautifulSoup, base: str) -> list[Notice] | None:
-    items = soup.select("li[data-npid]")
+def _netpublicator(document: HtmlTree, base: str) -> list[Notice] | None:
+    items = select(document, "li[data-npid]")
     if not items:
         return None
     notices: list[Notice] = []
     for item in items:
-        title_tag = item.select_one(".bbl-item-title-small, .bbl-item-title, .c-bulletin-item__heading, h2, h3, h4")
+        title_tag = select_one(item, ".bbl-item-title-small, .bbl-item-title, .c-bulletin-item__heading, h2, h3, h4")
         title = (
             label_text(title_tag)
-            if title_tag
-            else normalize_space(str(item.get("data-title") or "")).split(">")[0].strip()
+            if title_tag is not None
+            else normalize_space(item.get("data-title") or "").split(">")[0].strip()
         )
-        body_tag = item.select_one(
-            ".bbl-item-text, .bbl-item-description, .c-bulletin-item__text, .c-bulletin-item__body, p"
+        body_tag = select_one(
+            item, ".bbl-item-text, .bbl-item-description, .c-bulletin-item__text, .c-bulletin-item__body, p"
         )
-        text = html_to_text(body_tag) if body_tag else ""
-        whole = normalize_space(item.get_text(" "))
+        text = element_text(body_tag) if body_tag is not None else ""
+        whole = normalize_space(get_text(item, " "))
         from_date, to_date = labelled_dates(whole)
-        time_tag = item.find("time")
+        time_tag = next(item.iterdescendants("time"), None)
         published = (
             (parse_datetime(item.get("data-published")) if item.get("data-published") else None)
-            or (parse_datetime(time_tag.get("datetime")) if time_tag else None)
+            or (parse_datetime(time_tag.get("datetime")) if time_tag is not None else None)
             or from_date
         )
-        org_tag = item.select_one(".bbl-item-organization, .bbl-item-category, .c-bulletin-item__category, .category")
-        link = item.find("a", href=True)
+        org_tag = select_one(item, ".bbl-item-organization, .bbl-item-category, .c-bulletin-item__category, .category")
+        link = next((a for a in item.iterdescendants("a") if a.get("href") is not None), None)
         notices.append(
             Notice(
-                url=absolute(base, str(link["href"])) if link else None,
-                key=str(item["data-npid"]),
+                url=absolute(base, link.get("href")) if link is not None else None,
+                key=item.get("data-npid"),
                 title=title or None,
                 text=text,
                 published_at=published,
                 from_date=from_date,
                 to_date=to_date,
-                organization=label_text(org_tag) or None if org_tag else None,
+                organization=(label_text(org_tag) or None) if org_tag is not None else None,
             )
         )
     return notices
 
 
-def _netpublicator_embed(soup: BeautifulSoup) -> str | None:
-    for tag in soup.find_all(["iframe", "script", "a"]):
-        src = str(tag.get("src") or tag.get("href") or "")
+def _netpublicator_embed(document: HtmlTree) -> str | None:
+    for tag in iter_tags(document, "iframe", "script", "a"):
+        src = tag.get("src") or tag.get("href") or ""
         if "netpublicator.com/bulletinboard" in src:
             return src
     return None
@@ -211,10 +210,10 @@ def _netpublicator_embed(soup: BeautifulSoup) -> str | None:
 # --- MeetingsPlus --------------------------------------------------------------------
 
 
-def _column_roles(soup: BeautifulSoup) -> dict[int, str]:
+def _column_roles(document: HtmlTree) -> dict[int, str]:
     roles: dict[int, str] = {}
-    for index, cell in enumerate(soup.select("[role=columnheader]")):
-        name = normalize_space(cell.get_text(" ")).lower()
+    for index, cell in enumerate(select(document, "[role=columnheader]")):
+        name = normalize_space(get_text(cell, " ")).lower()
         if re.search(r"ned|till|t\.o\.m|slut|upphör", name):
             roles[index] = "to"
         elif re.search(r"publicer|anslag|uppsatt|från|datum", name):
@@ -226,30 +225,33 @@ def _column_roles(soup: BeautifulSoup) -> dict[int, str]:
     return roles
 
 
-def _meetingsplus(soup: BeautifulSoup, base: str) -> list[Notice] | None:
-    rows = [row for row in soup.select("[role=row]") if row.select_one('a[href*="/announcements/"]')]
+_ANNOUNCEMENT_LINK = 'a[href*="/announcements/"]'
+
+
+def _meetingsplus(document: HtmlTree, base: str) -> list[Notice] | None:
+    rows = [row for row in select(document, "[role=row]") if select_one(row, _ANNOUNCEMENT_LINK) is not None]
     if not rows:
         return None
-    roles = _column_roles(soup)
+    roles = _column_roles(document)
     notices: list[Notice] = []
     for row in rows:
-        link = row.select_one('a[href*="/announcements/"]')
+        link = select_one(row, _ANNOUNCEMENT_LINK)
         if link is None:
             continue
-        cells = row.select("[role=cell], [role=gridcell], [role=rowheader]")
+        cells = select(row, "[role=cell], [role=gridcell], [role=rowheader]")
         values: dict[str, str] = {}
         for index, cell in enumerate(cells):
             role = roles.get(index)
             if role and role not in values:
-                values[role] = normalize_space(cell.get_text(" "))
-        whole = normalize_space(row.get_text(" "))
+                values[role] = normalize_space(get_text(cell, " "))
+        whole = normalize_space(get_text(row, " "))
         from_date = find_date_in_text(values["from"]) if "from" in values else None
         to_date = find_date_in_text(values["to"]) if "to" in values else None
         if not roles:
             dates = [find_date_in_text(m.group(0)) for m in re.finditer(r"\d{4}-\d{2}-\d{2}", whole)]
             from_date = dates[0] if dates else None
             to_date = dates[1] if len(dates) > 1 else None
-        url = absolute(base, str(link["href"]))
+        url = absolute(base, link.get("href") or "")
         notices.append(
             Notice(
                 url=url,
@@ -333,40 +335,37 @@ def _from_json(url: str, text: str) -> list[Notice]:
     return [n for _name, items in lists for item in items if (n := notice_from_item(item, url))]
 
 
-def parse_notice_board(url: str, headers: Any, body: bytes | str) -> list[Notice]:
+def parse_notice_board(page: PageInput) -> list[Notice]:
     """Every notice on the board page (or Ciceron JSON-RPC response), in page order."""
-    text = decode_html(headers, body)
+    url = page.url
+    text = page.text
     stripped = text.lstrip("\ufeff \t\r\n")
     if not stripped:
         raise PageError(url, "empty body")
     if stripped[0] in "{[":
         return _from_json(url, stripped)
-    soup = BeautifulSoup(text, "lxml")
-    base = base_url(soup, url)
-    reader: Callable[[], list[Notice] | None]
-    for reader in (
-        lambda: _app_registry(text, base),
-        lambda: _netpublicator(soup, base),
-        lambda: _meetingsplus(soup, base),
-    ):
+    document = page.tree
+    base = base_url(document, url) if document is not None else url
+    readers: list[Callable[[], list[Notice] | None]] = [lambda: _app_registry(text, base)]
+    if document is not None:
+        readers += [lambda: _netpublicator(document, base), lambda: _meetingsplus(document, base)]
+    for reader in readers:
         notices = reader()
         if notices is not None:
             return notices
-    embed = _netpublicator_embed(soup)
+    embed = _netpublicator_embed(document) if document is not None else None
     if embed:
         raise PageError(url, f"Netpublicator board is rendered in the browser; read {embed} instead")
     raise PageError(url, "no notice board found (no AppRegistry notices, Netpublicator or MeetingsPlus markup)")
 
 
-def embedded_board_url(url: str, headers: Any, body: bytes | str) -> str | None:
+def embedded_board_url(page: PageInput) -> str | None:
     """The URL of a board embedded from another service (Netpublicator), absolute, or None.
 
     Municipal sites often show only an iframe or script of the real board; the
     crawler reads that URL instead (what :func:`parse_notice_board` asks for in its error).
     """
-    text = decode_html(headers, body)
-    if "netpublicator" not in text.lower():
+    if "netpublicator" not in page.text.lower() or page.tree is None:
         return None
-    soup = BeautifulSoup(text, "lxml")
-    embed = _netpublicator_embed(soup)
-    return absolute(base_url(soup, url), embed) if embed else None
+    embed = _netpublicator_embed(page.tree)
+    return absolute(base_url(page.tree, page.url), embed) if embed else None

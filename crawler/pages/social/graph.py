@@ -21,7 +21,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from crawler.pages.youtube import links_in_text
+from crawler.pages.links import links_in_text
 from parity.core.records import Media, Post
 from parity.core.timeutil import parse_time
 

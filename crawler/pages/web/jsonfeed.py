@@ -10,8 +10,10 @@ import json
 from typing import Any
 from urllib.parse import urljoin
 
-from crawler.pages.text import detect_lang, html_to_text, normalize_lang, normalize_space, parse_datetime
+from crawler.pages.dates import parse_datetime
+from crawler.pages.text import html_to_text, normalize_space
 from crawler.pages.types import FeedEntry, PageError
+from parity.core.lang import detect_lang, normalize_lang
 
 
 def _authors(item: dict[str, Any], feed: dict[str, Any]) -> tuple[str, ...]:

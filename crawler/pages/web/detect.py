@@ -9,11 +9,10 @@ and turn posts into ``social_only`` when the truth is "could not look"
 from __future__ import annotations
 
 import re
-from typing import Any
+from crawler.pages.page_input import PageInput
 
-from crawler.pages.decode import get_header, get_header_values
-
-_HEAD_BYTES = 600_000
+#: How much of the page the markers are looked for in (block pages are small; CMS markers sit in <head>).
+_HEAD_CHARS = 600_000
 
 _GENERATOR = re.compile(r"""<meta[^>]+name=["']generator["'][^>]*content=["']([^"']+)""", re.IGNORECASE)
 _GENERATOR_REVERSED = re.compile(r"""<meta[^>]+content=["']([^"']+)["'][^>]*name=["']generator["']""", re.IGNORECASE)
@@ -72,13 +71,7 @@ _RATE_WORDS = re.compile(r"too many requests|för många förfrågningar|rate li
 _SMALL_PAGE_CHARS = 1000
 
 
-def _head(body: bytes | str) -> str:
-    if isinstance(body, bytes):
-        return body[:_HEAD_BYTES].decode("utf-8", errors="replace")
-    return body[:_HEAD_BYTES]
-
-
-def detect_cms(headers: Any, body: bytes | str) -> str:
+def detect_cms(page: PageInput) -> str:
     """``"sitevision"``, ``"episerver"``, ``"wordpress"`` or ``"unknown"``.
 
     The generator tag decides when present; otherwise Sitevision needs one
@@ -86,7 +79,7 @@ def detect_cms(headers: Any, body: bytes | str) -> str:
     ``SiteVisionLTM`` cookie) or two weak ones (``sv-`` classes, AppRegistry,
     ``/download/18.`` file URLs).
     """
-    text = _head(body)
+    text = page.text[:_HEAD_CHARS]
     lower = text.lower()
     generator = _GENERATOR.search(text) or _GENERATOR_REVERSED.search(text)
     if generator:
@@ -96,11 +89,11 @@ def detect_cms(headers: Any, body: bytes | str) -> str:
                 return cms
         if "optimizely" in name:
             return "episerver"
-    cookies = " ".join(get_header_values(headers, "set-cookie") + get_header_values(headers, "x-powered-by")).lower()
+    cookies = " ".join(page.header_values("set-cookie") + page.header_values("x-powered-by")).lower()
     if "sitevision" in cookies or any(marker in lower for marker in _SITEVISION_STRONG):
         return "sitevision"
-    link_header = (get_header(headers, "link") or "").lower()
-    if "api.w.org" in link_header or get_header(headers, "x-pingback") or any(m in lower for m in _WORDPRESS):
+    link_header = (page.header("link") or "").lower()
+    if "api.w.org" in link_header or page.header("x-pingback") or any(m in lower for m in _WORDPRESS):
         return "wordpress"
     if "episerver" in cookies or any(m in lower for m in _EPISERVER):
         return "episerver"
@@ -128,18 +121,19 @@ def _visible_shorter_than(html: str, limit: int) -> bool:
     return max(length, 0) < limit
 
 
-def soft_block(status: int, headers: Any, body: bytes | str) -> str | None:
+def soft_block(page: PageInput) -> str | None:
     """Why this response is a block page rather than content, or None.
 
     Reasons: ``"rate_limited"``, ``"cloudflare_challenge"``, ``"captcha"``,
     ``"access_denied"``. HTTP errors that are not blocks (404, 500) give None:
     they are the retry and error handling's business.
     """
+    status = page.status
     if status == 429:
         return "rate_limited"
-    text = _head(body)
+    text = page.text[:_HEAD_CHARS]
     lower = text.lower()
-    if (get_header(headers, "cf-mitigated") or "").lower() == "challenge" or any(m in lower for m in _CLOUDFLARE):
+    if (page.header("cf-mitigated") or "").lower() == "challenge" or any(m in lower for m in _CLOUDFLARE):
         return "cloudflare_challenge"
     title_match = _TITLE.search(text)
     title = " ".join(_TAGS.sub(" ", title_match.group(1)).split()) if title_match else ""
