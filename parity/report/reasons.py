@@ -88,8 +88,9 @@ CANDIDATE_REASONS: dict[str, Message] = {
 
 #: the plain-words explanation of a rejected best candidate (:func:`rejection`)
 EXPLAIN: dict[str, Message] = {
-    "shares_of": Message("shares {shared} of {total} words", "delar {shared} av {total} ord"),
-    "shares": Message("shares {shared} words with the post", "delar {shared} ord med inlägget"),
+    "shares_of": Message("the page shares {shared} of the post's {total} words",
+                         "sidan delar {shared} av inläggets {total} ord"),
+    "shares": Message("the page shares {shared} words with the post", "sidan delar {shared} ord med inlägget"),
     "needs_threshold": Message("needs a link to the page or a match likelihood of at least {threshold} "
                                "(this page: {confidence})",
                                "kräver en länk till sidan eller en sannolikhet för träff på minst {threshold} "
@@ -193,7 +194,8 @@ def candidate_reason(candidate: dict[str, Any], lang: str) -> str | None:
 
 
 def rejection(verdict: dict[str, Any], lang: str) -> str | None:
-    """In plain words why the best web candidate of a gap was not accepted ("delar 7 av 14 ord; kräver …").
+    """In plain words why the best web candidate of a gap was not accepted ("sidan delar 7 av inläggets 15 ord;
+    kräver …").
 
     From ``reason_args`` (``shared_words``, ``post_words``, ``confidence``, ``threshold``) when the
     matcher gave them, else from ``evidence`` (``nshared``, ``p_counterpart``); None without a candidate.
