@@ -65,7 +65,7 @@ def render_report(
     template = _environment().get_template("report.html.j2")
     return template.render(
         pages={lang: language_page(data, lang) for lang in ("sv", "en")},
-        css=Markup(_asset("report.css")), script=Markup(script), csp=content_security_policy(script),
+        css=Markup(_asset("report.css")), script=Markup(script), csp=Markup(content_security_policy(script)),
     )
 
 

@@ -74,10 +74,11 @@ def safe_cell(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     text = _SURROGATE.sub("\ufffd", value)
-    if len(text) > CELL_LIMIT:
+    quote = "'" if _FORMULA.match(text) else ""
+    if len(quote) + len(text) > CELL_LIMIT:
         mark = CUT_MARK.format(total=f"{len(text):,}")
-        text = text[: CELL_LIMIT - len(mark) - 1] + mark
-    return "'" + text if _FORMULA.match(text) else text
+        text = text[: CELL_LIMIT - len(mark) - len(quote)] + mark
+    return quote + text
 
 
 def restore_cell(value: Any) -> Any:
@@ -126,12 +127,12 @@ def xlsx_cell(value: Any) -> Any:
     return value
 
 
-_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\\x7f-\x9f]")
 
 
 def sheet_title(name: str, taken: set[str]) -> str:
     """An Excel sheet name (≤ 31 characters, no ``[]:*?/\\``, unique case-insensitively, no leading ``'``)."""
-    base = _SHEET_BAD.sub("_", name).strip("'") or "sheet"
+    base = _SHEET_BAD.sub("_", _XML_ILLEGAL.sub("", name)).strip("'") or "sheet"
     title, n = base[:31], 2
     while title.lower() in taken:
         suffix = f" ({n})"
