@@ -21,7 +21,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from parity.report.localfmt import format_day, format_number, local_time
+from parity.report.localfmt import format_date, format_day, format_number, local_time
 
 #: verdict → fill colour (also used by the badges' CSS)
 COLOURS = {"match": "#1b7f3b", "partial": "#a35200", "late": "#0b5cad", "social_only": "#b3261e",
@@ -120,9 +120,11 @@ def trend_chart(series: Sequence[tuple[str, Sequence[tuple[str, float | None]]]]
                     f'<text x="{_pct(_LEFT - 1.5)}" y="{y + 4:.1f}" class="t" text-anchor="end">'
                     f'{tick}{chr(160) + "%" if lang == "sv" else "%"}</text>')
     step = max(1, round(len(moments) / 6))
+    hourly = span < 2 * 86400  # runs within two days: the clock tells them apart, the day does not
     for t in moments[::step]:
+        label = format_date(t, lang, short=True).split(" ", 3)[-1] if hourly else format_day(t, lang)
         body.append(f'<text x="{_pct(x_of(t))}" y="{_TOP + _PLOT + 18}" class="t" text-anchor="middle">'
-                    f'{escape(format_day(t, lang))}</text>')
+                    f'{escape(format_day(t, lang) + " " + label if hourly else label)}</text>')
     legend_y = _TOP + _PLOT + 40
     for index, (name, points) in enumerate(series):
         colour = SERIES[index % len(SERIES)]
