@@ -142,3 +142,24 @@ def test_terminal_output_escapes_markup_and_control_sequences(tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
     assert "[/bold]x[U+001B]]8;;http://evil.example/[U+0007]click" in result.stdout
+
+
+def test_log_lines_show_control_characters_literally() -> None:
+    """The stderr formatters of parity and of the crawl process: an ESC, a BEL or an RTL override in a logged
+    URL or server message is written as ``[U+XXXX]``, never sent to the terminal."""
+    import logging
+
+    from crawler.run import configure_logging as crawl_logging
+    from parity.cli.console import setup_logging
+
+    record = logging.LogRecord("crawler", logging.WARNING, __file__, 1, "%s failed: %s",
+                               ("http://x/\x1b[2J", "boom\x07\u202e"), None)
+    root = logging.getLogger()
+    kept = (root.handlers[:], root.level)
+    try:
+        for setup in (setup_logging, lambda: crawl_logging(False)):
+            setup()
+            line = root.handlers[0].format(record)
+            assert line.endswith("http://x/[U+001B][2J failed: boom[U+0007][U+202E]"), line
+    finally:
+        root.handlers[:], _ = kept[0], root.setLevel(kept[1])
