@@ -15,18 +15,22 @@ from parity.demo.bluesky_entities import (
     BlueskyImageSpec,
     BlueskyPostSpec,
     BlueskyRepostSpec,
-    RichText,
-    detect_facets,
     did_for,
-    facet_text,
     tid,
 )
+from parity.demo.bluesky_richtext import RichText, detect_facets
 from parity.demo.faults import Fault
 from parity.demo.httpserver import DemoServer, Request, Response
 from parity.demo.scenario import BLUESKY_HANDLE, Scenario
 
 T0 = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.timezone.utc)
 FEED = "/xrpc/app.bsky.feed.getAuthorFeed"
+
+
+def facet_text(text: str, item: dict[str, Any]) -> str:
+    """The substring a facet covers: proves offsets are bytes, not characters."""
+    raw = text.encode("utf-8")
+    return raw[item["index"]["byteStart"] : item["index"]["byteEnd"]].decode("utf-8")
 
 
 def make_appview(count: int = 30, **kwargs: Any) -> BlueskyEmulator:

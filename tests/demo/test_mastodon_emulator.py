@@ -14,7 +14,7 @@ import pytest
 
 from parity.demo.faults import Fault, FaultInjector
 from parity.demo.httpserver import DemoServer, Request, Response
-from parity.demo.mastodon_emulator import MastodonEmulator, active_model_boolean, limit_param
+from parity.demo.mastodon_emulator import MastodonEmulator
 from parity.demo.mastodon_entities import (
     VIEWER_ONLY_STATUS_FIELDS,
     MastodonAccountSpec,
@@ -23,6 +23,7 @@ from parity.demo.mastodon_entities import (
     id_sort_key,
     snowflake_id,
 )
+from parity.demo.mastodon_params import active_model_boolean, limit_param
 
 BASE = "http://127.0.0.1:4000"
 T0 = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.timezone.utc)
