@@ -22,8 +22,8 @@ from scrapy.http import Request, Response
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.warc import REDACTED, WarcFile
-from parity.demo.graph_emulator import GraphEmulator
-from parity.demo.x_emulator import XApiEmulator
+from tests.support.graph_emulator import GraphEmulator
+from tests.support.x_emulator import XApiEmulator
 from tests.conftest import ROOT
 from tests.faultserver import FaultServerProcess, Plan, Rule, SitePlan, page_path
 from tests.reliability.harness import ORG, config_toml, run_parity, signal_group, start_parity

@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 
 from parity.demo.faults import Fault
-from parity.demo.graph_emulator import GraphEmulator
+from tests.support.graph_emulator import GraphEmulator
 from parity.demo.mastodon_entities import snowflake_id
-from parity.demo.x_emulator import XApiEmulator
-from parity.demo.youtube_emulator import YoutubeFeedEmulator
+from tests.support.x_emulator import XApiEmulator
+from tests.support.youtube_emulator import YoutubeFeedEmulator
 from tests.conftest import ROOT
 from tests.demo.test_bluesky_emulator import make_appview
 from tests.demo.test_mastodon_emulator import ACCOUNT_ID, T0, make_instance

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from parity.demo.graph_emulator import GraphEmulator, GraphPageSpec, GraphPostSpec, InstagramMediaSpec, InstagramUserSpec
+from tests.support.graph_emulator import GraphEmulator, GraphPageSpec, GraphPostSpec, InstagramMediaSpec, InstagramUserSpec
 from parity.demo.httpserver import AccessLog, DemoServer
-from parity.demo.rssbridge_emulator import BridgeFeed, BridgeItem, RssBridgeEmulator
-from parity.demo.x_emulator import TweetSpec, XApiEmulator, XUserSpec
-from parity.demo.youtube_emulator import YoutubeChannelSpec, YoutubeFeedEmulator, YoutubeVideoSpec
+from tests.support.rssbridge_emulator import BridgeFeed, BridgeItem, RssBridgeEmulator
+from tests.support.x_emulator import TweetSpec, XApiEmulator, XUserSpec
+from tests.support.youtube_emulator import YoutubeChannelSpec, YoutubeFeedEmulator, YoutubeVideoSpec
 from tests.conftest import ROOT
 
 NOW = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
