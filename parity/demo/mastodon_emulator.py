@@ -17,7 +17,7 @@ import uuid
 from typing import Callable, Iterable
 from urllib.parse import quote, unquote
 
-from parity.demo.httpserver import Request, Response
+from parity.demo.httpmsg import Request, Response
 from parity.demo.mastodon_entities import (
     PUBLIC_VISIBILITIES,
     MastodonAccountSpec,

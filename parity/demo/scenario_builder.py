@@ -13,7 +13,13 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 from urllib.parse import urlencode, urlsplit
 
-from parity.demo.bluesky_entities import BlueskyExternalSpec, BlueskyImageSpec, BlueskyPostSpec, BlueskyRepostSpec, stable_tid
+from parity.demo.bluesky_entities import (
+    BlueskyExternalSpec,
+    BlueskyImageSpec,
+    BlueskyPostSpec,
+    BlueskyRepostSpec,
+    stable_tid,
+)
 from parity.demo.bluesky_richtext import RichText
 from parity.demo.mastodon_entities import MastodonCardSpec, MastodonMediaSpec, MastodonStatusSpec
 from parity.demo.site_model import Page

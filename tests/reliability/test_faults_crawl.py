@@ -1,6 +1,6 @@
 """R1–R5: crawls against the fault server, with counts asserted (not "does not crash").
 
-Each test starts ``python -m tests.faultserver`` with a seeded plan, runs
+Each test starts ``python -m tests.support.faultserver`` with a seeded plan, runs
 ``parity crawl|audit`` in a subprocess and compares what was stored, what
 sources.jsonl says and what the server's access log saw.
 """
@@ -13,16 +13,8 @@ from typing import Any
 
 import pytest
 
-from tests.faultserver import (
-    FaultServerProcess,
-    Plan,
-    Rule,
-    SitePlan,
-    page_path,
-    page_token,
-    permanent_faults,
-    transient_faults,
-)
+from tests.support.fault_plan import Plan, Rule, SitePlan, page_path, page_token, permanent_faults, transient_faults
+from tests.support.faultserver import FaultServerProcess
 from tests.reliability.harness import (
     ORG,
     config_toml,

@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 
-from tests.faultserver import FaultServerProcess, Plan, SitePlan, page_path, page_token
+from tests.support.fault_plan import Plan, SitePlan, page_path, page_token
+from tests.support.faultserver import FaultServerProcess
 from tests.reliability.harness import (
     ORG,
     config_toml,

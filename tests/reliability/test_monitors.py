@@ -119,7 +119,8 @@ def test_review_returns_failed_checks_and_kept_stats_for_the_store() -> None:
 @pytest.mark.timeout(120)
 def test_monitors_turn_a_thin_crawl_into_partial_and_exit_4(tmp_path: Any) -> None:
     """A feed and a listing that answer 200 but list nothing (a redesign, a broken CMS): no accusation."""
-    from tests.faultserver import FaultServerProcess, Plan, SitePlan
+    from tests.support.fault_plan import Plan, SitePlan
+    from tests.support.faultserver import FaultServerProcess
     from tests.reliability.harness import ORG, config_toml, latest_source_details, post, run_parity, write_jsonl
 
     empty_feed = ('<?xml version="1.0"?><rss version="2.0"><channel><title>Felby</title><link>http://x/</link>'

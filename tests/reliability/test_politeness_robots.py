@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.faultserver import FaultServerProcess, Plan, Rule, SitePlan
+from tests.support.fault_plan import Plan, Rule, SitePlan
+from tests.support.faultserver import FaultServerProcess
 from tests.reliability.harness import ORG, config_toml, jsonl, latest_source_details, post, run_parity, write_jsonl
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]

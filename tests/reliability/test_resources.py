@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.faultserver import FaultServerProcess, Plan, SitePlan
+from tests.support.fault_plan import Plan, SitePlan
+from tests.support.faultserver import FaultServerProcess
 from tests.reliability.harness import ORG, child_env, config_toml, jsonl, parity_cmd
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.faultserver import FaultServerProcess, Plan, Rule, SitePlan, page_path
+from tests.support.fault_plan import Plan, Rule, SitePlan, page_path
+from tests.support.faultserver import FaultServerProcess
 from tests.reliability.harness import ORG, config_toml, jsonl, post, run_parity, store_rows, write_jsonl
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]

@@ -25,7 +25,8 @@ from crawler.warc import REDACTED, WarcFile
 from tests.support.graph_emulator import GraphEmulator
 from tests.support.x_emulator import XApiEmulator
 from tests.conftest import ROOT
-from tests.faultserver import FaultServerProcess, Plan, Rule, SitePlan, page_path
+from tests.support.fault_plan import Plan, Rule, SitePlan, page_path
+from tests.support.faultserver import FaultServerProcess
 from tests.reliability.harness import ORG, config_toml, run_parity, signal_group, start_parity
 from tests.social import worlds
 

@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 
-from parity.demo.faults import Fault
 from tests.support.graph_emulator import GraphEmulator
 from parity.demo.mastodon_entities import snowflake_id
 from tests.support.x_emulator import XApiEmulator
@@ -29,6 +28,7 @@ from tests.demo.test_bluesky_emulator import make_appview
 from tests.demo.test_mastodon_emulator import ACCOUNT_ID, T0, make_instance
 from tests.social import worlds
 from tests.social.test_exports_import import META_FB
+from tests.support.faults import Fault
 
 pytestmark = pytest.mark.slow
 
@@ -42,7 +42,7 @@ def jsonl(path: Path) -> list[dict[str, Any]]:
 
 def bluesky_pages(count: int) -> int:
     """How many getAuthorFeed pages the crawler's walk takes (limit 100, its filter), read off the emulator."""
-    from parity.demo.httpserver import Request
+    from parity.demo.httpmsg import Request
 
     app, pages, cursor = make_appview(count=count), 0, None
     while True:

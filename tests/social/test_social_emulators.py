@@ -24,7 +24,8 @@ import feedparser
 import pytest
 import requests
 
-from parity.demo.httpserver import DemoServer, Request
+from parity.demo.httpmsg import Request
+from parity.demo.httpserver import DemoServer
 from tests.social import worlds
 from tests.support.graph_emulator import GraphEmulator
 from tests.support.graph_query import parse_fields

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from tests.support.graph_emulator import GraphEmulator, GraphPageSpec, GraphPostSpec, InstagramMediaSpec, InstagramUserSpec
-from parity.demo.httpserver import AccessLog, DemoServer
+from parity.demo.accesslog import AccessLog
+from tests.support.fault_http import FaultyServer
 from tests.support.rssbridge_emulator import BridgeFeed, BridgeItem, RssBridgeEmulator
 from tests.support.x_emulator import TweetSpec, XApiEmulator, XUserSpec
 from tests.support.youtube_emulator import YoutubeChannelSpec, YoutubeFeedEmulator, YoutubeVideoSpec
@@ -109,10 +110,10 @@ def bridge_world() -> RssBridgeEmulator:
 
 
 @contextmanager
-def serving(**apps: Any) -> Iterator[tuple[dict[str, DemoServer], AccessLog]]:
-    """Each app on its own 127.0.0.1 port, one shared access log."""
+def serving(**apps: Any) -> Iterator[tuple[dict[str, FaultyServer], AccessLog]]:
+    """Each app on its own 127.0.0.1 port (faults can be added per server), one shared access log."""
     log = AccessLog()
-    servers = {name: DemoServer(name, app, access_log=log) for name, app in apps.items()}
+    servers = {name: FaultyServer(name, app, access_log=log) for name, app in apps.items()}
     for server in servers.values():
         server.start()
     try:

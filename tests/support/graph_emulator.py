@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 from urllib.parse import quote, urlencode
 
-from parity.demo.httpserver import Request, Response
+from parity.demo.httpmsg import Request, Response
 from parity.demo.ratelimit import FixedWindowLimiter
 from tests.support.graph_query import cursor, cursor_index, graph_time, parse_fields, select, time_arg
 
