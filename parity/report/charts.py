@@ -122,9 +122,9 @@ def trend_chart(series: Sequence[tuple[str, Sequence[tuple[str, float | None]]]]
     step = max(1, round(len(moments) / 6))
     hourly = span < 2 * 86400  # runs within two days: the clock tells them apart, the day does not
     for t in moments[::step]:
-        label = format_date(t, lang, short=True).split(" ", 3)[-1] if hourly else format_day(t, lang)
+        clock = format_date(t, lang, short=True).split(" ", 3)[-1] if hourly else format_day(t, lang)
         body.append(f'<text x="{_pct(x_of(t))}" y="{_TOP + _PLOT + 18}" class="t" text-anchor="middle">'
-                    f'{escape(format_day(t, lang) + " " + label if hourly else label)}</text>')
+                    f"{escape(format_day(t, lang) + ' ' + clock if hourly else clock)}</text>")
     legend_y = _TOP + _PLOT + 40
     for index, (name, points) in enumerate(series):
         colour = SERIES[index % len(SERIES)]

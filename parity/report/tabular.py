@@ -115,8 +115,8 @@ def read_csv(path: Path, dialect_name: str | None = None) -> pd.DataFrame:
 
 def xlsx_cell(value: Any) -> Any:
     """A value for an openpyxl cell: safe text (XML-illegal controls visible), numbers, or None."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None  # pd.NA: the ranking's rank of an organisation without a rated post
     if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
         value = value.item()
     if isinstance(value, (list, tuple, dict)):

@@ -163,3 +163,15 @@ def test_log_lines_show_control_characters_literally() -> None:
             assert line.endswith("http://x/[U+001B][2J failed: boom[U+0007][U+202E]"), line
     finally:
         root.handlers[:], _ = kept[0], root.setLevel(kept[1])
+
+
+def test_an_organisation_without_rated_posts_has_an_empty_rank_in_every_export(tmp_path: Path) -> None:
+    """Only ``unverifiable`` verdicts (a web side that could not be read): the rank is empty, not an error."""
+    from openpyxl import load_workbook
+
+    posts = [Post(id="p1", org="o", platform="mastodon", text="Hej", published_at="2026-03-01T08:00:00Z")]
+    verdicts = [Verdict(post_id="p1", org="o", verdict="unverifiable")]
+    sources = [SourceStatus(org="o", kind="feed", status="failed", error="robots_unreachable")]
+    write_audit_outputs(tmp_path, posts, [], verdicts, sources, summarise(posts, verdicts, sources))
+    assert load_workbook(tmp_path / "verdicts.xlsx")["ranking"]["A2"].value is None
+    assert read_csv(tmp_path / "ranking.csv")["rank"].isna().all()

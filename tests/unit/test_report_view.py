@@ -182,3 +182,21 @@ def test_triage_marks_are_kept_per_post(tmp_path: Path, label: str) -> None:
         assert [(m["post_id"], m["label"]) for m in store.triage_marks()] == [("p1", label)]
         assert store.triage_marks(post_ids=["p2"]) == [] and store.post_org("p2") == "o"
         assert store.clear_triage("p1") and store.triage_marks() == []
+
+
+def test_charts_keep_their_labels_and_dated_axes() -> None:
+    from parity.report.charts import lag_bins, trend_chart, verdict_bars
+
+    series = [("Orten", [("2026-12-01T01:00:00Z", 50.0), ("2026-12-01T13:00:00Z", 60.0)])]
+    same_day = trend_chart(series, "sv", "Paritet över tid")
+    assert 'aria-label="Paritet över tid"' in same_day and "1 dec. 14.00" in same_day  # hours tell runs apart
+    week = trend_chart([("Orten", [("2026-12-01T01:00:00Z", 50.0), ("2026-12-08T01:00:00Z", None),
+                                   ("2026-12-09T01:00:00Z", 70.0)])], "en", "Parity over time")
+    assert ">1 Dec<" in week and ">9 Dec<" in week and week.count("<circle") == 2
+    assert trend_chart([("Orten", [("2026-12-01T01:00:00Z", 50.0)])], "sv", "x") == ""  # one run: no line
+    bars = verdict_bars([("Orten · <Mastodon>", {"match": 3, "social_only": 1})], ("match", "social_only"),
+                        {"match": "finns", "social_only": "bara i sociala medier"}, "Bedömningar")
+    assert 'width="75.00%"' in bars and "&lt;Mastodon&gt;" in bars and "<Mastodon>" not in bars
+    assert lag_bins([-3, 2, 30, 100, 200, 1000], "sv") == [("webben först", 1), ("0–6 timmar", 1),
+                                                          ("6–24 timmar", 0), ("1–3 dagar", 1), ("3–7 dagar", 1),
+                                                          ("mer än 7 dagar", 2)]
