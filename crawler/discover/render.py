@@ -1,4 +1,8 @@
-"""The config block ``parity discover`` prints: TOML that ``parity check-config`` accepts (contracts.md §4)."""
+"""The config block ``parity discover`` prints: TOML that ``parity check-config`` accepts.
+
+The format is the contract's (../shared/contracts.md, "Config"); the values are written by the
+config's one TOML writer (parity/config/write.py).
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ def slug(text: str) -> str:
 
 def render_toml(start_url: str, home: Home | None, found: list[Found], org_id: str | None = None,
                 name: str | None = None, notes: list[str] | None = None) -> str:
-    """The config block (contracts.md §4) that ``parity check-config`` accepts."""
+    """The config block (../shared/contracts.md, "Config") that ``parity check-config`` accepts."""
     host = urlsplit(start_url).hostname or "site"
     display = name or (home.site_name if home else None) or host
     ident = org_id or slug(display if name or (home and home.site_name) else host.removeprefix("www."))

@@ -180,7 +180,7 @@ class DemoWorld:
         grace_hours: float = 24,
         window_days: int = 30,
     ) -> str:
-        """A config in the contract format (contracts.md §4) pointing at this world."""
+        """A config in the contract format (../shared/contracts.md, "Config") pointing at this world."""
         web = self.web_base
         crawl = {
             "delay_seconds": delay_seconds,
