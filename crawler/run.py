@@ -22,7 +22,7 @@ from parity.core.logs import log_to_stderr
 from parity.config import ConfigError, LoadedConfig, load_config
 from parity.core.records import SourceStatus
 from parity.core.timeutil import parse_time
-from parity.store import SqliteStore
+from parity.store import open_store
 
 log = logging.getLogger("crawler")
 
@@ -80,7 +80,7 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
     from crawler.sources import source_specs
 
     specs = source_specs(loaded, orgs)
-    store = SqliteStore(store_path)
+    store = open_store(store_path)
     importers = local_importers()
     spiders = None
     pending = []
