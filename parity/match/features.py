@@ -54,6 +54,8 @@ class F(StrEnum):
     DGAP = "dgap"
     DATED = "dated"
     LAGABS = "lagabs"
+    FCONF = "fconf"
+    FMISS = "fmiss"
     OWN_LINK_UNMATCHED = "own_link_unmatched"
     HAS_LINK = "has_link"
     QLEN = "qlen"
@@ -118,6 +120,8 @@ REGISTRY: dict[F, Feature] = {f.name: f for f in (
     Feature(F.DGAP, _P, "dense cosine below the best candidate's", cmp.dense_gap, (F.DCOS,), dense=True),
     Feature(F.DATED, _P, "post and page both dated", cmp.both_dated),
     Feature(F.LAGABS, _P, "log(1 + days between post and page)", cmp.log_lag_days, evidence=True),
+    Feature(F.FCONF, _P, "post's facts the page contradicts (another date, year or town)", cmp.fact_conflicts),
+    Feature(F.FMISS, _P, "share of the post's key facts missing on the page", cmp.facts_missing_share),
     Feature(F.OWN_LINK_UNMATCHED, _S, "links its own site, but no collected page", cmp.own_link_unmatched,
             abstainer=True),
     Feature(F.HAS_LINK, _S, "post has a link", cmp.has_link),
