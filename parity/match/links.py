@@ -151,23 +151,38 @@ def is_specific_link(url: str, sections: dict[str, int] | None = None) -> bool:
 
 
 def linked_documents(docs: list[Doc]) -> dict[int, list[int]]:
-    """For each page (index into ``docs``), the documents (``source`` = ``document``) whose
-    ``linked_from`` is one of the page's URLs — how the crawler records a PDF it followed
-    from a page (crawler/spiders/build.py ``document_item``)."""
-    wanted: dict[str, list[int]] = defaultdict(list)
+    """For each page (index into ``docs``), the documents (``source`` = ``document``) it links
+    to: those whose ``linked_from`` is one of the page's URLs — how the crawler records a PDF
+    it followed from a page (crawler/spiders/build.py ``document_item``) — and those whose URL
+    the page lists under ``document_links`` (a field a crawler may add: a PDF linked from two
+    pages is recorded with the first one only)."""
+    parents: dict[str, list[int]] = defaultdict(list)
+    by_url: dict[str, int] = {}
     for i, d in enumerate(docs):
-        extra = d.item.__pydantic_extra__ or {}
-        parent = extra.get("linked_from") if d.item.source == "document" else None
+        if d.item.source != "document":
+            continue
+        for u in doc_urls(d):
+            pk = url_prekey(u)
+            if pk:
+                by_url.setdefault(pk, i)
+        parent = (d.item.__pydantic_extra__ or {}).get("linked_from")
         pk = url_prekey(parent) if isinstance(parent, str) else None
         if pk:
-            wanted[pk].append(i)
-    if not wanted:
+            parents[pk].append(i)
+    if not by_url:
         return {}
     out: dict[int, list[int]] = {}
     for j, d in enumerate(docs):
-        found = sorted({i for u in doc_urls(d) for i in wanted.get(url_prekey(u) or "", ()) if i != j})
+        found = {i for u in doc_urls(d) for i in parents.get(url_prekey(u) or "", ())}
+        listed = (d.item.__pydantic_extra__ or {}).get("document_links")
+        for link in listed if isinstance(listed, list) else ():
+            href = link.get("url") if isinstance(link, dict) else link
+            i = by_url.get(url_prekey(href) or "") if isinstance(href, str) else None
+            if i is not None:
+                found.add(i)
+        found.discard(j)
         if found:
-            out[j] = found
+            out[j] = sorted(found)
     return out
 
 

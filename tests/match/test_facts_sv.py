@@ -54,6 +54,12 @@ def test_place_present_in_any_inflection():
                    "Avstängt i korsningen Storgatan/Kungsgatan.") == []
 
 
+def test_compound_place_written_apart_on_the_page():
+    assert missing("Invånardialog i Grönkullaskolans aula.", "Mötet hålls i aulan på Grönkulla skola.") == []
+    assert missing("Simskola i Ekbacksbadet hela sommaren.", "Simskolan håller till i badet vid Ekbacken.") == []
+    assert missing("Simskola i Ekbacksbadet hela sommaren.", "Simskolan håller till i Vallmobadet.") == ["Ekbacksbadet"]
+
+
 # ------------------------------------------------------------------ common nouns at a sentence start
 @pytest.mark.parametrize(
     "text",

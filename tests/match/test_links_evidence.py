@@ -94,6 +94,13 @@ def test_linked_documents_follow_linked_from():
     assert linked_documents(docs) == {len(NEWS): [len(NEWS) + 1]}
 
 
+def test_documents_a_page_lists_count_too():
+    # the PDF was first found from another page; this page lists it among its document links
+    pdf = WebItem(**{**PDF.model_dump(), "linked_from": f"{SITE}/nyheter/annan-sida"})
+    notice = WebItem(**{**NOTICE.model_dump(), "document_links": [{"url": PDF.url, "text": "Kungörelse"}]})
+    assert linked_documents([to_doc(notice), to_doc(pdf)]) == {0: [1]}
+
+
 def test_facts_in_a_linked_pdf_count_for_the_page():
     p = post("p", "Samråd om detaljplanen för Ekbacken: möte tisdag 14 april kl 18 i Ekbackens skola. "
                   "Lämna synpunkter senast 5 maj!", links=[f"{SITE}/nyheter/samrad-detaljplan-ekbacken"])

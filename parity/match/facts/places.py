@@ -5,7 +5,8 @@ English ones ("123 Main Street", "Central Library"). Towns, districts and villag
 
 A place suffix must end the word ("Fastighetsägare" holds no "Fastig"); a genitive -s is
 read through ("Ekbackens skolbad" is at Ekbacken), and the place is found on the page in any
-inflection (:func:`~parity.match.facts.swedish.inflected`). A single capitalised word that
+inflection (:func:`~parity.match.facts.swedish.inflected`), a compound also written apart
+("Ekbacksskolan" = "Ekbackens skola", :func:`~parity.match.facts.swedish.compound_parts`). A single capitalised word that
 starts a sentence and is built like a common noun ("Badhuset", "Simskolan", "Lekplatsen") is
 not a place unless the post also writes it capitalised inside a sentence; followed by a
 name it is one ("Kulturhuset Fyren", "Lekplatsen Åkerspöket": the name is the fact).
@@ -19,6 +20,7 @@ from parity.match.facts.base import Alt, Hit, literal, normalise, overlaps
 from parity.match.facts.dates import MONTH_RE
 from parity.match.facts.swedish import (
     capitalised_inside,
+    compound_parts,
     inflected,
     is_generic,
     lower_elsewhere,
@@ -48,7 +50,7 @@ _RX_STREET = re.compile(
     rf"\b((?:{_MODIFIER})?[{_CAP}][{_LOW}]+(?:-[{_CAP}]?[{_LOW}]+)?({_STREET_SUFFIX})(?=s?{_END})"
     rf"|[{_CAP}][{_LOW}]+(?:\s[{_CAP}][{_LOW}]+)?s\s(?:väg|gata|gränd|plan|torg|allé|backe|stig){_END})"
     rf"(s{_END})?"
-    rf"(?:\s+(\d{{1,4}}(?:\s?[A-Ha-h](?![\w]))?)(?!\d|[.:/,]\d|\s*(?:{MONTH_RE})\b))?",
+    rf"(?:\s+(?!(?:19|20)\d\d\b)(\d{{1,4}}(?:\s?[A-Ha-h](?![\w]))?)(?!\d|[.:/,]\d|\s*(?:{MONTH_RE})\b))?",
 )
 _RX_PLACE_SV = re.compile(
     rf"\b((?:Stora|Lilla|Gamla|Nya|Norra|Södra|Östra|Västra)\s+(?:torget|torg|parken|kyrkan|bron|skolan|badet)"
@@ -122,7 +124,7 @@ def place_hits(text: str) -> list[Hit]:
             continue
         if suffix and _common_noun(text, m.start(1), word, suffix, bool(modifier)):
             continue
-        _add_named(text, m.start(1), m.end(1), m.end(), word, gen, add)
+        _add_named(text, m.start(1), m.end(1), m.end(), word, gen, add, compound_parts(word, suffix) if suffix else None)
     for m in _RX_PLACE_EN.finditer(text):
         start = m.start(1) if m.group(1) else m.start(2)
         if overlaps(taken, start, m.end()):
@@ -134,9 +136,11 @@ def place_hits(text: str) -> list[Hit]:
     return hits
 
 
-def _add_named(text: str, start: int, name_end: int, end: int, name: str, gen: str | None, add) -> None:
-    """A named place, in the genitive with the noun it qualifies ("Grönkullaskolans aula")."""
-    groups: list[tuple[Alt, ...]] = [(inflected(name),)]
+def _add_named(text: str, start: int, name_end: int, end: int, name: str, gen: str | None, add,
+               parts: re.Pattern[str] | None = None) -> None:
+    """A named place, in the genitive with the noun it qualifies ("Grönkullaskolans aula");
+    ``parts``: the compound written apart ("Grönkulla skola"), found on a page too."""
+    groups: list[tuple[Alt, ...]] = [(inflected(name),) if parts is None else (inflected(name), parts)]
     if gen:
         head = _RX_HEAD_AFTER.match(text, end)
         if head:

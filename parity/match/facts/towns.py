@@ -30,7 +30,9 @@ _CAP = "A-ZÅÄÖÉÜ"
 _LOW = "a-zåäöéü"
 _WORD = rf"[{_CAP}][{_LOW}]+(?:-[{_CAP}][{_LOW}]+)?"
 _RX_CAPS = re.compile(rf"(?<![\w-])({_WORD}(?:[ ]{_WORD})?)(?![\w-])")
-_RX_CUE = re.compile(rf"(?<![\w-])(?:i|på|vid|utanför|nära|I|På|Vid|Utanför|Nära)[ \u00a0]+({_WORD})(?![\w-])")
+_RX_CUE = re.compile(
+    rf"(?<![\w-])(?:i|på|vid|utanför|nära|I|På|Vid|Utanför|Nära)[ \u00a0]+({_WORD}(?:[ \u00a0]{_WORD})?)(?![\w-])"
+)
 _RX_KOMMUN_AFTER = re.compile(r"[ \u00a0]+(?:kommun|stad|tätort)\b", re.IGNORECASE)
 
 #: gazetteer names that are also everyday words, first names or surnames
@@ -109,8 +111,13 @@ def district_hits(text: str, lang: str | None, taken: list[tuple[int, int]]) -> 
     for m in _RX_CUE.finditer(text):
         word = m.group(1)
         start, end = m.start(1), m.end(1)
-        if overlaps(taken, start, end) or word in NOT_DISTRICTS or word.isupper():
+        if word.split()[0] in NOT_DISTRICTS or word.split()[0].isupper():
             continue
+        if overlaps(taken, start, end):
+            first = word.split()[0]  # "i Stadshuset Vasa": the place rules took the first word
+            if " " not in word or overlaps(taken, start + len(first) + 1, end):
+                continue
+            word, start = word[len(first) + 1 :], start + len(first) + 1
         hits.append(Hit("place", start, end, [(inflected(word),)], role="district"))
     return hits
 
