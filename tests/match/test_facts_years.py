@@ -41,7 +41,11 @@ def test_weekday_chooses_the_adjacent_year_when_the_nearest_does_not_fit():
 def test_a_weekday_that_fits_no_candidate_year_is_a_signal():
     assert resolve(12, 24, SUN, dt.date(2025, 12, 10)) == (dt.date(2025, 12, 24), False)
     (f,) = extract_facts("Stängt söndag 24/12.", THIS_DECEMBER, "sv")
-    assert f.dates == () and f.weekday == SUN  # left unresolved, the weekday kept
+    assert f.dates == () and f.weekday == SUN and not f.weekday_fits  # left unresolved, the weekday kept
+    (g,) = extract_facts("Stängt tisdag 24 december 2025.", THIS_DECEMBER, "sv")
+    assert not g.weekday_fits
+    (h,) = extract_facts("Stängt onsdag 24/12.", THIS_DECEMBER, "sv")
+    assert h.weekday_fits
 
 
 def test_post_dates_carry_their_resolved_year():

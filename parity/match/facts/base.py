@@ -40,6 +40,9 @@ class Fact:
     weekday: int | None = None
     #: years the fact names or resolves to
     years: tuple[int, ...] = ()
+    #: False when the weekday given fits the date in no year near the post's time ("söndag 24/12"
+    #: posted in December 2025) or not its explicit year: the post may be about another year
+    weekday_fits: bool = True
 
     def __str__(self) -> str:  # pragma: no cover
         return self.surface

@@ -102,10 +102,10 @@ def extract_facts(
         if not surface or surface.lower() in seen:
             continue
         seen.add(surface.lower())
-        dates, weekday = _dates_of(h, anchor)
+        dates, weekday, fits = _dates_of(h, anchor)
         years = tuple(sorted({d.year for d in dates} | ({h.year} if h.year else set())))
         facts.append(Fact(h.kind, surface, tuple(tuple(g) for g in h.groups), h.start, h.end, h.role, dates,
-                          weekday, years))
+                          weekday, years, fits))
     return facts
 
 
@@ -114,13 +114,15 @@ def _md_keys(h: Hit) -> list[str | None]:
     return [next((a for a in g if isinstance(a, str) and a.startswith("md:")), None) for g in h.groups]
 
 
-def _dates_of(h: Hit, anchor: dt.date | None) -> tuple[tuple[dt.date, ...], int | None]:
+def _dates_of(h: Hit, anchor: dt.date | None) -> tuple[tuple[dt.date, ...], int | None, bool]:
     """The calendar dates of a date hit: its explicit year, else resolved near ``anchor``
     (the weekday, given with the first date, choosing among the adjacent years); a weekday
-    that fits no candidate year leaves the date unresolved."""
+    that fits no candidate year leaves the date unresolved. Also: whether the weekday fits
+    (False: "tisdag 24 december 2025", or no year near the anchor has that weekday)."""
     if h.kind not in ("date", "deadline") or h.role in ("week", "year"):
-        return (), None
+        return (), None, True
     out: list[dt.date] = []
+    fits_all = True
     for i, key in enumerate(_md_keys(h)):
         if key is None or not all(isinstance(a, str) and a.startswith("md:") for a in h.groups[i]):
             continue  # a relative day ("på torsdag"): no calendar date of its own
@@ -128,14 +130,17 @@ def _dates_of(h: Hit, anchor: dt.date | None) -> tuple[tuple[dt.date, ...], int 
         month, day = int(key[3:5]), int(key[6:8])
         if h.year:
             try:
-                out.append(dt.date(h.year, month, day))
+                d = dt.date(h.year, month, day)
             except ValueError:
-                pass
+                continue
+            out.append(d)
+            fits_all = fits_all and (i > 0 or h.weekday is None or d.weekday() == h.weekday)
             continue
         d, fits = resolve(month, day, h.weekday if i == 0 else None, anchor)
+        fits_all = fits_all and fits
         if d is not None and fits:
             out.append(d)
-    return tuple(out), h.weekday
+    return tuple(out), h.weekday, fits_all
 
 
 def page_facts(
@@ -188,7 +193,7 @@ def page_facts(
 
 def _index_date(pf: PageFacts, h: Hit, anchor: dt.date | None) -> None:
     """Record a page date's year, weekday and role (deadline, weekday-dated event)."""
-    dates, weekday = _dates_of(h, anchor)
+    dates, weekday, _ = _dates_of(h, anchor)
     keys = [k for k in _md_keys(h) if k]
     for d in dates:
         pf.md_years.setdefault(md(d.month, d.day) or "", set()).add(d.year)
