@@ -36,7 +36,7 @@ def _places(text: str, lang: str | None) -> list[Hit]:
     """Towns of the gazetteer first, then streets and named places, then districts after "i"/"på"."""
     hits = town_hits(text, lang)
     spans = [(h.start, h.end) for h in hits]
-    for h in place_hits(text):
+    for h in place_hits(text, lang):
         if not overlaps(spans, h.start, h.end):
             hits.append(h)
             spans.append((h.start, h.end))

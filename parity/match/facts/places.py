@@ -94,7 +94,9 @@ def _common_noun(text: str, start: int, word: str, suffix: str, modified: bool) 
     return is_generic(word, suffix) and not capitalised_inside(text, word)
 
 
-def place_hits(text: str) -> list[Hit]:
+def place_hits(text: str, lang: str | None = None) -> list[Hit]:
+    """Streets and named places; a generic noun followed by its name ("Kulturhuset Fyren") only
+    in Swedish text (in English, "Marshall Peterson" is a person)."""
     hits: list[Hit] = []
     taken: list[tuple[int, int]] = []
     if _RX_HINT.search(text.lower()) is None:
@@ -116,7 +118,7 @@ def place_hits(text: str) -> list[Hit]:
         if overlaps(taken, m.start(1), m.end(1)):
             continue
         word, modifier, suffix, gen = m.group(1), m.group(2), m.group(3), m.group(4)
-        after = _RX_NAME_AFTER.match(text, m.end()) if not gen else None
+        after = _RX_NAME_AFTER.match(text, m.end()) if not gen and lang != "en" else None
         if (after and after.group(1) not in _NOT_NAMES and not sentence_initial(text, after.start(1))
                 and not overlaps(taken, after.start(1), after.end(1))):
             # "Kulturhuset Fyren": the name says which one
