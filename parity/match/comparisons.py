@@ -201,6 +201,12 @@ def attainable_bm25(c: Comparison) -> np.ndarray:
     return c.queries.upper
 
 
+def fact_count(c: Comparison) -> np.ndarray:
+    """How many key facts the post states (what a share of missing facts is a share of)."""
+    view = FactView.of(c.batch, c.tz)
+    return np.array([len(view.post_facts(i)) for i in range(len(c.batch.posts))], dtype=np.float64)
+
+
 # --------------------------------------------------------------------------- ranker transforms
 def reciprocal_rank(batch: OrgBatch, values: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + _group_rank(batch.pair_post, values, len(batch.posts)))

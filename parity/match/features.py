@@ -62,6 +62,7 @@ class F(StrEnum):
     DENSE_MEAN = "dense_mean"
     DENSE_STD = "dense_std"
     UPPER = "upper"
+    NFACTS = "nfacts"
     BM25RR = "bm25rr"
     DCOSRR = "dcosrr"
     LOGQLEN = "logqlen"
@@ -129,6 +130,7 @@ REGISTRY: dict[F, Feature] = {f.name: f for f in (
     Feature(F.DENSE_MEAN, _S, "post's mean cosine to every page", cmp.dense_mean, dense=True),
     Feature(F.DENSE_STD, _S, "spread of the post's cosine to every page", cmp.dense_std, dense=True),
     Feature(F.UPPER, _S, "post's attainable BM25", cmp.attainable_bm25),
+    Feature(F.NFACTS, _S, "post's key facts", cmp.fact_count),
     Feature(F.BM25RR, _R, "reciprocal rank of the BM25 score among the post's candidates", cmp.reciprocal_rank,
             (F.BM25,)),
     Feature(F.DCOSRR, _R, "reciprocal rank of the dense cosine among the post's candidates",

@@ -85,6 +85,7 @@ def test_the_decision_sees_the_contradiction():
     miss = dict(zip(ids, batch.features[F.FMISS]))
     assert conflict["w-jul-2024"] >= 1 and conflict["w-jul-2025"] == 0
     assert miss["w-jul-2025"] == 0.0 and miss["w-jul-2024"] > 0.0
+    assert batch.post_features[F.NFACTS].tolist() == [2.0]
 
 
 def test_another_town_and_another_deadline_are_contradictions_not_missing_details():
