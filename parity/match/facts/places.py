@@ -15,9 +15,11 @@ name it is one ("Kulturhuset Fyren", "Lekplatsen Åkerspöket": the name is the 
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from parity.match.facts.base import Alt, Hit, literal, normalise, overlaps
 from parity.match.facts.dates import MONTH_RE
+from parity.match.facts.towns import NOT_DISTRICTS
 from parity.match.facts.swedish import (
     capitalised_inside,
     compound_parts,
@@ -66,7 +68,7 @@ _RX_HEAD_AFTER = re.compile(
     rf"[ \u00a0]((?:aula|matsal|entré|entrén|reception|receptionen|foajé|foajén|lokaler|gymnastiksal|gympasal"
     rf"|skolgård|parkering|parkeringen|[{_LOW}]*(?:{_PLACE_SUFFIX}|{_STREET_SUFFIX}))){_END}"
 )
-_NOT_NAMES = frozenset("Vi Du Ni Den Det De Alla Välkommen Tack Ring Läs Kom Boka Obs Nu Här Där Från Till".split())
+_NOT_NAMES = frozenset("Vi Du Ni Den Det De Alla Välkommen Tack Ring Läs Kom Boka Obs Nu Här Där Från Till".split()) | NOT_DISTRICTS
 
 _PLACE_HINTS = tuple(
     sorted({h.lower().replace("\\", "") for h in (_STREET_SUFFIX + "|" + _PLACE_SUFFIX + "|" + _EN_PLACE_SUFFIX).split("|")})
@@ -138,8 +140,8 @@ def place_hits(text: str, lang: str | None = None) -> list[Hit]:
     return hits
 
 
-def _add_named(text: str, start: int, name_end: int, end: int, name: str, gen: str | None, add,
-               parts: re.Pattern[str] | None = None) -> None:
+def _add_named(text: str, start: int, name_end: int, end: int, name: str, gen: str | None,
+               add: Callable[..., None], parts: re.Pattern[str] | None = None) -> None:
     """A named place, in the genitive with the noun it qualifies ("Grönkullaskolans aula");
     ``parts``: the compound written apart ("Grönkulla skola"), found on a page too."""
     groups: list[tuple[Alt, ...]] = [(inflected(name),) if parts is None else (inflected(name), parts)]
