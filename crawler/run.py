@@ -13,16 +13,16 @@ import argparse
 import datetime as dt
 import logging
 import os
-import re
 import sys
 from collections.abc import Callable
 from typing import Any
 
 from parity.core.exitcodes import ExitCode
+from parity.core.logs import log_to_stderr
 from parity.config import ConfigError, LoadedConfig, load_config
 from parity.core.records import SourceStatus
 from parity.core.timeutil import parse_time
-from parity.store import SqliteStore
+from parity.store import open_store
 
 log = logging.getLogger("crawler")
 
@@ -68,39 +68,11 @@ def local_importers() -> dict[str, Callable[..., SourceStatus]]:
     return {"register": import_register_source, "file": import_file_source}
 
 
-#: libraries that log at INFO/DEBUG about themselves: shown only with --verbose (their warnings always)
-QUIET_LIBRARIES = ("scrapy", "twisted", "py.warnings", "trafilatura", "htmldate", "filelock", "asyncio")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-class _TerminalFormatter(logging.Formatter):
-    """Log lines carry text servers sent (URLs, error bodies): an ESC or a bidi override in it must not
-    reach the terminal as a control sequence, so every control character is shown as ``[U+XXXX]``."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return _CONTROL.sub(lambda m: f"[U+{ord(m.group()):04X}]", super().format(record))
-
-
 def configure_logging(verbose: bool) -> None:
-    """Our own stderr handler; Scrapy's root handler is not installed (duplicate lines otherwise).
-
-    Scrapy's ``dictConfig`` sets its own loggers to DEBUG, and records of a DEBUG logger pass a
-    root logger at INFO (levels are checked where a record is made, handlers see everything
-    propagated); so the filter sits on the handler: below WARNING, library records (Scrapy's
-    version banner, "Using AsyncCrawlerProcess", per-request DEBUG) only with ``--verbose``.
-    """
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_TerminalFormatter("%(asctime)s %(name)s %(levelname)s: %(message)s", "%H:%M:%S"))
-    handler.setLevel(logging.DEBUG if verbose else logging.INFO)
-    if not verbose:
-        handler.addFilter(lambda record: record.levelno >= logging.WARNING
-                          or record.name.split(".")[0] not in QUIET_LIBRARIES)
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    if not verbose:
-        for name in QUIET_LIBRARIES:
-            logging.getLogger(name).setLevel(logging.WARNING)
+    """Our own stderr handler (parity/core/logs.py); Scrapy's root handler is not installed (duplicate lines
+    otherwise). Scrapy and the libraries stay at WARNING unless ``--verbose``."""
+    quiet = () if verbose else ("scrapy", "twisted", "py.warnings", "trafilatura", "htmldate", "filelock", "asyncio")
+    log_to_stderr(logging.INFO, quiet=quiet)
 
 
 def _source_done(progress_fd: int | None, key: str) -> None:
@@ -116,7 +88,7 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
     from crawler.sources import source_specs
 
     specs = source_specs(loaded, orgs)
-    store = SqliteStore(store_path)
+    store = open_store(store_path)
     importers = local_importers()
     spiders = None
     pending = []

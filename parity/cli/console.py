@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -20,30 +19,13 @@ import typer
 
 from parity.audit import AuditResult
 from parity.cli.options import OutputFormat
-
-#: C0 (but tab and newline), DEL, C1, and the bidi controls that reorder what a terminal shows
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def terminal_safe(value: object) -> str:
-    """``value`` as text a terminal shows literally: every control character written as ``[U+XXXX]``."""
-    return _CONTROL.sub(lambda m: f"[U+{ord(m.group()):04X}]", "" if value is None else str(value))
-
-
-class _SafeFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        return terminal_safe(super().format(record))
+from parity.core.logs import log_to_stderr, terminal_safe
 
 
 def setup_logging(verbose: bool = False) -> None:
-    """One stderr handler; DEBUG with ``--verbose``; chatty libraries kept at WARNING."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_SafeFormatter("%(asctime)s %(name)s %(levelname)s: %(message)s", "%H:%M:%S"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    for noisy in ("trafilatura", "htmldate", "bm25s", "urllib3", "filelock"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    """One stderr handler (parity/core/logs.py); DEBUG with ``--verbose``; chatty libraries kept at WARNING."""
+    log_to_stderr(logging.DEBUG if verbose else logging.INFO,
+                  quiet=("trafilatura", "htmldate", "bm25s", "urllib3", "filelock"))
 
 
 def print_json(value: dict[str, Any]) -> None:

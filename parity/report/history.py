@@ -17,7 +17,7 @@ from collections import defaultdict
 from typing import Any
 
 from parity.core.timeutil import format_time, parse_time
-from parity.store import SqliteStore
+from parity.store import Store
 
 #: verdicts that leave a gap open (``late``: the page exists now; ``unverifiable``: not known)
 OPEN_GAP = ("social_only", "partial")
@@ -39,7 +39,7 @@ def _before(first: str | None, second: str | None) -> bool:
     return a is not None and b is not None and a < b
 
 
-def run_history(store: SqliteStore, limit: int = 60) -> list[dict[str, Any]]:
+def run_history(store: Store, limit: int = 60) -> list[dict[str, Any]]:
     """Finished runs, oldest first: when, exit code, and parity per organisation."""
     rows = []
     for run in store.runs():
@@ -57,7 +57,7 @@ def run_history(store: SqliteStore, limit: int = 60) -> list[dict[str, Any]]:
     return rows[-limit:]
 
 
-def verdict_changes(store: SqliteStore, previous_run: str | None, current_run: str) -> list[dict[str, Any]]:
+def verdict_changes(store: Store, previous_run: str | None, current_run: str) -> list[dict[str, Any]]:
     """Posts whose verdict differs between two runs (new posts are not changes)."""
     if previous_run is None:
         return []
@@ -70,7 +70,7 @@ def verdict_changes(store: SqliteStore, previous_run: str | None, current_run: s
     return changes
 
 
-def open_gaps(store: SqliteStore, run_ids: list[str], min_nights: int = 2) -> list[dict[str, Any]]:
+def open_gaps(store: Store, run_ids: list[str], min_nights: int = 2) -> list[dict[str, Any]]:
     """Posts whose verdict was a gap (:data:`OPEN_GAP`) in each of the last ``nights`` runs, ``nights ≥ min_nights``."""
     if not run_ids:
         return []
@@ -95,7 +95,7 @@ def open_gaps(store: SqliteStore, run_ids: list[str], min_nights: int = 2) -> li
     return sorted(out, key=lambda g: (-g["nights"], g["org"], g["post_id"]))
 
 
-def removed_after_match(store: SqliteStore, orgs: list[str], run_ids: list[str],
+def removed_after_match(store: Store, orgs: list[str], run_ids: list[str],
                         started: dict[str, str]) -> list[dict[str, Any]]:
     """Web items taken down (404/410 at a re-check) after a run had matched a post to them, with the post."""
     removed = {w.id: w for w in store.web_items(orgs, include_removed=True) if (w.model_extra or {}).get("removed_at")}
@@ -121,7 +121,7 @@ def removed_after_match(store: SqliteStore, orgs: list[str], run_ids: list[str],
     return sorted(found.values(), key=lambda r: (r["removed_at"], r["org"], r["post_id"]), reverse=True)
 
 
-def changed_posts(store: SqliteStore, orgs: list[str], since: str | None, limit: int = 200) -> dict[str, list[dict]]:
+def changed_posts(store: Store, orgs: list[str], since: str | None, limit: int = 200) -> dict[str, list[dict]]:
     """Posts edited or deleted (newest first), those changed at or after ``since`` only."""
     out: dict[str, list[dict[str, Any]]] = {"edited": [], "deleted": []}
     for post in store.posts(orgs):
@@ -136,7 +136,7 @@ def changed_posts(store: SqliteStore, orgs: list[str], since: str | None, limit:
     return out
 
 
-def history_block(store: SqliteStore, current_run: str, orgs: list[str] | None = None, limit: int = 60,
+def history_block(store: Store, current_run: str, orgs: list[str] | None = None, limit: int = 60,
                   min_nights: int = 2) -> dict[str, Any]:
     """The ``history`` object of summary.json: earlier runs, changes since the previous one, pages taken
     down after they had matched, edited and deleted posts since the first run shown, gaps open for nights."""
@@ -153,7 +153,7 @@ def history_block(store: SqliteStore, current_run: str, orgs: list[str] | None =
     }
 
 
-def removed_items(store: SqliteStore, orgs: list[str], limit: int = 200) -> list[dict[str, Any]]:
+def removed_items(store: Store, orgs: list[str], limit: int = 200) -> list[dict[str, Any]]:
     """Written information that was taken down: web items a re-check found gone (404/410)."""
     removed = [w for w in store.web_items(orgs, include_removed=True) if (w.model_extra or {}).get("removed_at")]
     removed.sort(key=lambda w: (w.model_extra or {}).get("removed_at") or "", reverse=True)
@@ -161,7 +161,7 @@ def removed_items(store: SqliteStore, orgs: list[str], limit: int = 200) -> list
              "removed_at": (w.model_extra or {}).get("removed_at")} for w in removed[:limit]]
 
 
-def store_history(store: SqliteStore, limit: int = 30, min_nights: int = 2) -> dict[str, Any]:
+def store_history(store: Store, limit: int = 30, min_nights: int = 2) -> dict[str, Any]:
     """``parity history``: the finished runs (oldest first), parity per organisation over them, and what
     :func:`history_block` says about the newest run (pages removed after a match, edited and deleted
     posts, gaps open for ``min_nights`` nights or more, changes since the run before)."""

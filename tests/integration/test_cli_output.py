@@ -13,7 +13,6 @@ import pty
 import re
 import select
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,15 +20,15 @@ import pytest
 import typer
 
 from tests.conftest import ROOT
+from tests.support.run import Run, child_env, module_cmd, run_parity
 
 REGISTER = "title;text;published_at;channel\nVattenavstängning;Vattnet stängs av på Storgatan 12 mars;2026-03-02;tidningen\n"
 POSTS = {"id": "mastodon:o@x:1", "org": "o", "platform": "mastodon", "published_at": "2026-03-03T08:00:00Z",
          "text": "Vattnet stängs av på Storgatan 12 mars", "kind": "post"}
 
 
-def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "parity.cli", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=240, env={**os.environ, "COLUMNS": "120"})
+def run(*args: str | Path) -> Run:
+    return run_parity(*args, timeout=240, env={"COLUMNS": "120"})
 
 
 def normalised(text: str) -> str:
@@ -40,7 +39,7 @@ def test_version() -> None:
     from importlib.metadata import version
 
     result = run("--version")
-    assert result.returncode == 0 and result.stdout == f"parity {version('reach-parity')}\n"
+    assert result.code == 0 and result.stdout == f"parity {version('reach-parity')}\n"
 
 
 def test_every_help_text_is_shown_as_written() -> None:
@@ -68,7 +67,7 @@ def test_every_help_text_is_shown_as_written() -> None:
 ])
 def test_choices_are_enums(args: tuple[str, ...], choices: str) -> None:
     result = run(*args)
-    assert result.returncode == 2 and choices in result.stderr and "Traceback" not in result.stderr
+    assert result.code == 2 and choices in result.stderr and "Traceback" not in result.stderr
 
 
 @pytest.fixture(scope="module")
@@ -84,12 +83,12 @@ def local_audit(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
                       encoding="utf-8")
     audit = run("audit", str(config), "--out", str(folder / "out"), "--store", str(folder / "s.sqlite"),
                 "--format", "json")
-    assert audit.returncode == 0, audit.stderr
+    assert audit.code == 0, audit.stderr
     return config, folder
 
 
-def one_json_object(result: subprocess.CompletedProcess[str]) -> dict:
-    assert result.returncode == 0, result.stderr
+def one_json_object(result: Run) -> dict:
+    assert result.code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert len(lines) == 1, result.stdout
     value = json.loads(lines[0])
@@ -116,15 +115,15 @@ def test_format_json_on_every_command_that_prints_a_result(local_audit: tuple[Pa
     for args in (("crawl", str(config), "--out", str(folder / "crawl2"), "--store", store),
                  ("triage", POSTS["id"], "--store", store, "--clear")):
         table = run(*args)
-        assert table.returncode == 0 and not table.stdout.lstrip().startswith("{")
+        assert table.code == 0 and not table.stdout.lstrip().startswith("{")
 
 
 def test_a_rerun_report_shows_the_triage_mark_and_the_csv_dialect(local_audit: tuple[Path, Path]) -> None:
     config, folder = local_audit
     store = str(folder / "s.sqlite")
-    assert run("triage", POSTS["id"], "--store", store, "--as", "not-an-announcement", "--note", "test").returncode == 0
+    assert run("triage", POSTS["id"], "--store", store, "--as", "not-an-announcement", "--note", "test").code == 0
     again = run("audit", str(config), "--out", str(folder / "again"), "--store", store, "--csv-dialect", "comma")
-    assert again.returncode == 0, again.stderr
+    assert again.code == 0, again.stderr
     html = (folder / "again" / "report.html").read_text(encoding="utf-8")
     assert "Granskad: inget meddelande" in html and "Reviewed: not an announcement" in html
     csv_text = (folder / "again" / "verdicts.csv").read_text(encoding="utf-8")
@@ -134,7 +133,7 @@ def test_a_rerun_report_shows_the_triage_mark_and_the_csv_dialect(local_audit: t
 def test_progress_off_a_terminal_is_plain_lines_without_library_noise(local_audit: tuple[Path, Path]) -> None:
     config, folder = local_audit
     result = run("crawl", str(config), "--out", str(folder / "plain"), "--store", str(folder / "plain.sqlite"))
-    assert result.returncode == 0, result.stderr
+    assert result.code == 0, result.stderr
     assert re.search(r"parity INFO: crawl: 2/2 sources done, 0 pages, 0 items, 0 errors", result.stderr)
     assert "\x1b" not in result.stderr and "\r" not in result.stderr
 
@@ -143,9 +142,9 @@ def test_a_terminal_gets_a_live_bar_and_no_scrapy_banner(tmp_path: Path) -> None
     """``parity demo`` with stderr on a pseudo-terminal: the rich bar counts the six sources; Scrapy's banner, its
     DEBUG line and the "Disabled … WarcArchive" warnings do not appear; stdout stays one JSON object."""
     controller, terminal = pty.openpty()
-    child = subprocess.Popen([sys.executable, "-m", "parity.cli", "demo", "--out", str(tmp_path), "--format", "json"],
+    child = subprocess.Popen(module_cmd("parity.cli", "demo", "--out", tmp_path, "--format", "json"),
                              stdout=subprocess.PIPE, stderr=terminal, stdin=subprocess.DEVNULL, cwd=ROOT,
-                             env={**os.environ, "COLUMNS": "120", "TERM": "xterm"})
+                             env=child_env({"COLUMNS": "120", "TERM": "xterm"}))
     os.close(terminal)
     shown, deadline = b"", time.monotonic() + 240
     while time.monotonic() < deadline:

@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from parity.demo import DemoWorld
 from parity.demo.scenario import MASTODON_ACCOUNT
-from tests.conftest import ROOT
 from tests.support.fault_world import FaultWorld
 from tests.support.faults import Fault
+from tests.support.run import Run, run_parity
 
 pytestmark = pytest.mark.slow
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "parity.cli", *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=180)
+def run(*args: str) -> Run:
+    return run_parity(*args, timeout=180)
 
 
 def test_two_nightly_runs_build_history(tmp_path: Path) -> None:
@@ -29,12 +26,12 @@ def test_two_nightly_runs_build_history(tmp_path: Path) -> None:
         config = tmp_path / "demo.toml"
         config.write_text(world.config_toml(), encoding="utf-8")
         first = run("audit", str(config), "--out", str(tmp_path / "night1"), "--store", str(store), "--format", "json")
-        assert first.returncode == 0, first.stderr[-2000:]
+        assert first.code == 0, first.stderr[-2000:]
         # Night two: the feed is down, so yesterday's social-only posts can no longer be concluded.
         world.inject("web", Fault(status=503, pattern=r"portlet\?state=rss"))
         second = run("audit", str(config), "--out", str(tmp_path / "night2"), "--store", str(store), "--format", "json")
         expected = world.expected_verdicts()
-    assert second.returncode == 4, second.stderr[-2000:]
+    assert second.code == 4, second.stderr[-2000:]
     summary = json.loads(second.stdout)
     history = summary["history"]
     assert [r["run_id"] for r in history["runs"]] == [json.loads(first.stdout)["run_id"]]
@@ -47,7 +44,7 @@ def test_two_nightly_runs_build_history(tmp_path: Path) -> None:
     assert "Historik" in html and html.count('aria-label="Paritet över tid per organisation"') == 1
     assert html.count("<circle") == 4
     listing = run("history", str(store), "--format", "json")
-    assert listing.returncode == 0, listing.stderr
+    assert listing.code == 0, listing.stderr
     runs = json.loads(listing.stdout)["runs"]
     assert [r["exit_code"] for r in runs] == [0, 4]
     assert runs[0]["orgs"]["sjobacka-kommun"] > 0
@@ -80,10 +77,10 @@ def test_three_nights_show_a_removed_page_an_edited_and_a_deleted_post(tmp_path:
                 del statuses[gone.id]
             result = run("audit", str(config), "--out", str(tmp_path / f"night{night}"), "--store", str(store),
                          "--format", "json")
-            assert result.returncode == 0, result.stderr[-2000:]
+            assert result.code == 0, result.stderr[-2000:]
             nights.append(json.loads(result.stdout))
     listing = run("history", str(store), "--format", "json", "--nights", "3")
-    assert listing.returncode == 0, listing.stderr
+    assert listing.code == 0, listing.stderr
     history = json.loads(listing.stdout)
     assert [r["run_id"] for r in history["runs"]] == [n["run_id"] for n in nights]
     removed = history["removed_after_match"]

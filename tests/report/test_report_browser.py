@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.browser import WCAG21_AA_TAGS, Browser, Overflow
+from tests.support.browser import Browser, Overflow
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
