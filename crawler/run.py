@@ -18,10 +18,11 @@ from collections.abc import Callable
 from typing import Any
 
 from parity.core.exitcodes import ExitCode
+from parity.core.logs import log_to_stderr
 from parity.config import ConfigError, LoadedConfig, load_config
 from parity.core.records import SourceStatus
 from parity.core.timeutil import parse_time
-from parity.store import SqliteStore
+from parity.store import open_store
 
 log = logging.getLogger("crawler")
 
@@ -68,23 +69,26 @@ def local_importers() -> dict[str, Callable[..., SourceStatus]]:
 
 
 def configure_logging(verbose: bool) -> None:
-    """Our own stderr handler; Scrapy's root handler is not installed (duplicate lines otherwise)."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s", "%H:%M:%S"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(logging.INFO)
-    if not verbose:
-        for name in ("scrapy", "twisted", "py.warnings", "trafilatura", "htmldate", "filelock", "asyncio"):
-            logging.getLogger(name).setLevel(logging.WARNING)
+    """Our own stderr handler (parity/core/logs.py); Scrapy's root handler is not installed (duplicate lines
+    otherwise). Scrapy and the libraries stay at WARNING unless ``--verbose``."""
+    quiet = () if verbose else ("scrapy", "twisted", "py.warnings", "trafilatura", "htmldate", "filelock", "asyncio")
+    log_to_stderr(logging.INFO, quiet=quiet)
+
+
+def _source_done(progress_fd: int | None, key: str) -> None:
+    """A source finished without Scrapy (failed preflight, unsupported): the progress channel counts it."""
+    if progress_fd is not None:
+        from crawler.progress import source_done
+
+        source_done(key)
 
 
 def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | None, now: dt.datetime,
-        verbose: bool = False, warc_path: str | None = None) -> int:
+        verbose: bool = False, warc_path: str | None = None, progress_fd: int | None = None) -> int:
     from crawler.sources import source_specs
 
     specs = source_specs(loaded, orgs)
-    store = SqliteStore(store_path)
+    store = open_store(store_path)
     importers = local_importers()
     spiders = None
     pending = []
@@ -104,6 +108,10 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
         for line in unreadable:
             print(line, file=sys.stderr)
         return ExitCode.USAGE
+    if progress_fd is not None:
+        from crawler.progress import start
+
+        start(progress_fd, total=len(specs), done=len(specs) - len(pending))
     if not pending:
         return ExitCode.OK
 
@@ -118,7 +126,7 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
     resumed = begin_run(shared_store(store_path), run_id)
     if resumed:
         log.info("resuming the interrupted run %s: pages it stored are not fetched again", resumed)
-    settings = scrapy_settings(loaded.config.crawl, store_path, run_id, warc_path)
+    settings = scrapy_settings(loaded.config.crawl, store_path, run_id, warc_path, progress=progress_fd is not None)
     settings["LOG_LEVEL"] = "DEBUG" if verbose else "WARNING"
     settings["LOGSTATS_INTERVAL"] = 60.0
     # Our stderr handler only; Scrapy's root handler would duplicate every line. Scrapy ≥ 2.19
@@ -138,6 +146,7 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
         cls = spiders.get(spec.kind)
         if cls is None:
             unsupported.append(spec)
+            _source_done(progress_fd, spec.key)
             continue
         problem = cls.preflight(spec) if hasattr(cls, "preflight") else None
         if problem:  # e.g. a token variable is unset: fail this source, never start it
@@ -145,6 +154,7 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
             store_now.record_source(run_id, spec.key, SourceStatus(org=spec.org, kind=spec.kind, url=spec.target,
                                                                    status="failed", error=problem))
             log.info("%s: failed (%s)", spec.key, problem)
+            _source_done(progress_fd, spec.key)
             continue
         crawler = process.create_crawler(cls)
         crawlers.append((spec, crawler))
@@ -190,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--warc", default=None, metavar="PATH",
                         help="append every downloaded response to this WARC file (gzip; credentials redacted)")
+    parser.add_argument("--progress-fd", type=int, default=None, metavar="FD",
+                        help="write progress as JSON lines to this inherited file descriptor (crawler/progress.py)")
     args = parser.parse_args(argv)
     configure_logging(args.verbose)
     try:
@@ -201,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     assert now is not None
     try:
         return run(loaded, args.store, args.run_id, set(args.org) if args.org else None, now, args.verbose,
-                   args.warc)
+                   args.warc, args.progress_fd)
     except KeyboardInterrupt:
         return ExitCode.INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - a bug: one line on stderr, the traceback only on request

@@ -14,7 +14,7 @@ from parity.audit.collect import Collected, collect_from_store, export_crawl
 from parity.audit.errors import CrawlCrashed, InputError, Interrupted
 from parity.audit.request import CrawlRequest, CrawlResult, Resolved, resolve
 from parity.core.exitcodes import ExitCode, outcome
-from parity.store import SqliteStore
+from parity.store import SqliteStore, Store
 
 
 def new_run_id(now: dt.datetime) -> str:
@@ -37,7 +37,8 @@ def crawl_step(run: Resolved, command: str, request: CrawlRequest) -> str:
     request.progress.stage("crawl", f"crawling {run.loaded.path} (run {run_id}, store {run.store})")
     if run.warc is not None:
         request.progress.stage("crawl", f"archiving every downloaded response in {run.warc}")
-    code = run_crawl(run.loaded.path, run.store, run_id, run.clock, run.orgs, request.verbose, run.warc)
+    code = run_crawl(run.loaded.path, run.store, run_id, run.clock, run.orgs, request.verbose, run.warc,
+                     request.progress)
     if code == 0:
         return run_id
     with SqliteStore(run.store) as store:
@@ -57,7 +58,7 @@ class Crawled:
 
     run: Resolved
     run_id: str
-    store: SqliteStore
+    store: Store
     collected: Collected
 
 

@@ -88,7 +88,18 @@ class CrawlStateStore(Protocol):
                         seen_at: dt.datetime | None = None, cascade: bool = True) -> int: ...
 
 
-class Store(RecordStore, CrawlStateStore, Protocol):
+class TriageStore(Protocol):
+    """An officer's marks on single posts (``parity triage``; parity/store/triage.py)."""
+
+    def post_org(self, post_id: str) -> str | None: ...
+    def set_triage(self, post_id: str, org: str, label: str, note: str | None = None, verdict: str | None = None,
+                   run_id: str | None = None) -> dict[str, Any]: ...
+    def clear_triage(self, post_id: str) -> bool: ...
+    def triage_marks(self, orgs: list[str] | None = None,
+                     post_ids: list[str] | None = None) -> list[dict[str, Any]]: ...
+
+
+class Store(RecordStore, CrawlStateStore, TriageStore, Protocol):
     """Everything a back end provides."""
 
 
@@ -99,5 +110,5 @@ def open_store(target: str | Path) -> Store:
     return SqliteStore(target)
 
 
-__all__ = ["CrawlRun", "CrawlStateStore", "LedgerRow", "Outcome", "Planned", "RecordStore", "SqliteStore", "Store",
+__all__ = ["CrawlRun", "CrawlStateStore", "TriageStore", "LedgerRow", "Outcome", "Planned", "RecordStore", "SqliteStore", "Store",
            "StoreError", "open_store", "utcnow"]

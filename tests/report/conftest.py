@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import fcntl
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
 from tests.support.browser import Browser, BrowserError, axe_source
+from tests.support.run import run_parity
 
 
 def _shared_temp(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -34,12 +32,33 @@ def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with open(shared / "browser-demo.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (out / "report.html").is_file():
-            result = subprocess.run([sys.executable, "-m", "parity.cli", "demo", "--out", str(out)],
-                                    check=False, capture_output=True, text=True, cwd=ROOT, timeout=300)
-            if result.returncode != 0 or not (out / "report.html").is_file():
+            result = run_parity("demo", "--out", out, timeout=300, allow_traceback=True)
+            if result.code != 0 or not (out / "report.html").is_file():
                 last = (result.stderr.strip().splitlines() or ["no output"])[-1]
-                pytest.fail(f"parity demo exited {result.returncode}: {last}", pytrace=False)
+                pytest.fail(f"parity demo exited {result.code}: {last}", pytrace=False)
     return out / "report.html"
+
+
+@pytest.fixture(scope="session")
+def multi_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``report.html`` of a two-organisation, four-platform audit with ``--warc`` (tests/report/multiorg.py),
+    built once per run like :func:`demo_report`; its folder also holds the exports and the archive."""
+    from parity.demo import DemoWorld
+    from tests.report.multiorg import write_config
+
+    shared = _shared_temp(tmp_path_factory)
+    folder = shared / "browser-multi"
+    with open(shared / "browser-multi.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "report" / "report.html").is_file():
+            with DemoWorld() as world:
+                config = write_config(world, folder / "config")
+                result = run_parity("audit", config, "--out", folder / "report", "--store", folder / "parity.sqlite",
+                                    "--warc", "--format", "json", timeout=300, allow_traceback=True)
+            if result.code != 0 or not (folder / "report" / "report.html").is_file():
+                last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+                pytest.fail(f"parity audit (two organisations) exited {result.code}: {last}", pytrace=False)
+    return folder / "report" / "report.html"
 
 
 @pytest.fixture(scope="session")

@@ -22,8 +22,8 @@ from crawler.pages.social.social_feed import feed_key, feed_post_to_post, parse_
 from crawler.pages.social.x_api import includes_index, tweet_to_post
 from crawler.pages.social.youtube import parse_youtube_feed, video_to_post
 from crawler.spiders.social import api_error_message, strip_secrets
-from parity.demo.httpserver import Request
 from parity.core.records import Media, Post
+from parity.demo.httpmsg import Request
 from parity.report.summary import image_without_alt, summarise
 from tests.social import worlds
 

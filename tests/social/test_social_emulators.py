@@ -24,10 +24,12 @@ import feedparser
 import pytest
 import requests
 
-from parity.demo.graph_emulator import GraphEmulator, parse_fields
-from parity.demo.httpserver import DemoServer, Request
-from parity.demo.x_emulator import TweetSpec, XApiEmulator, XUserSpec
+from parity.demo.httpmsg import Request
+from parity.demo.httpserver import DemoServer
 from tests.social import worlds
+from tests.support.graph_emulator import GraphEmulator
+from tests.support.graph_query import parse_fields
+from tests.support.x_emulator import TweetSpec, XApiEmulator, XUserSpec
 
 #: developers.facebook.com/docs/graph-api/reference/post (fields not deprecated in v3.3) and
 #: …/reference/story-attachment; …/instagram-platform/reference/instagram-media.

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 from xml.sax.saxutils import escape, quoteattr
 
-from parity.demo.httpserver import Request, Response
+from parity.demo.httpmsg import Request, Response
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 The scenario module is the source; this file holds the parts that do not move
 with ``now`` (post id, verdict, expected page path, aliases) so a reviewer sees
-every expectation in one diff. Regenerate with ``python -m parity.demo.expected``
+every expectation in one diff. Regenerate with ``python -m tests.support.demo_expected``
 after changing a case; a test fails while the file and the scenario disagree.
 """
 

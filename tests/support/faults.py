@@ -1,17 +1,38 @@
-"""Fault injection for the demo servers.
+"""Fault rules for the test servers: which request fails, and how — the one catalogue of fault kinds.
 
-Real feeds time out, APIs answer 502 during deploys and Sitevision sometimes
-closes the connection without a word. The crawler must turn each of these into
-a ``partial``/``failed`` source status rather than a wrong verdict, and tests can
-only prove that if the failures happen on demand and at a known request.
+Real feeds time out, APIs answer 502 during deploys, Sitevision sometimes
+closes the connection without a word and CDNs answer block pages. The crawler
+must turn each of these into a ``partial``/``failed`` source status rather than
+a wrong verdict, and tests can only prove that if the failures happen on
+demand and at a known request.
+
+A :class:`Fault` says
+
+* *where*: ``path`` (prefix of the request path), ``target`` (exactly this
+  path + query), ``pattern`` (regex searched in path + query), ``method``;
+* *which* of the matching requests: ``nth``/``times`` count the rule's own
+  matches; ``attempts`` counts requests per target (``[1]``: the first try at
+  each URL only — a transient fault); ``limit`` caps how often it fires in all;
+* *how*: ``kind`` (:data:`FAULT_KINDS`) with ``params``; how each kind answers
+  is in ``tests/support/fault_kinds.py``.
+
+:class:`FaultInjector` holds one server's rules; ``tests/support/fault_http.py``
+puts it in front of an app.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
+
+FAULT_KINDS = (
+    "status", "drop", "hang", "hang_after_headers", "truncated_chunked", "short_content_length",
+    "long_content_length", "bad_header", "wrong_charset", "empty", "big", "gzip_bomb", "bad_gzip",
+    "redirect", "redirect_loop", "ratelimit", "captcha", "denied", "garbage", "unclosed", "slow",
+)
 
 
 class RequestLike(Protocol):
@@ -27,8 +48,9 @@ class Fault:
     ``nth``/``times`` pick which matching requests fail: by default every one
     (a permanent outage); ``nth=3`` fails only the third; ``nth=2, times=3``
     fails the 2nd, 3rd and 4th; ``times=2`` alone fails the first two.
-    ``status`` is rendered in the platform's own error format unless ``body``
-    is given. ``drop_connection`` closes the socket without any response.
+    A ``status`` fault is rendered in the app's own error format unless
+    ``body`` is given. ``drop_connection`` (the same as ``kind="drop"``) closes
+    the socket without any response; ``delay_seconds`` delays any answer.
     """
 
     status: int = 503
@@ -42,17 +64,32 @@ class Fault:
     content_type: str | None = None
     drop_connection: bool = False
     delay_seconds: float = 0.0
+    kind: str = "status"
+    params: dict[str, Any] = field(default_factory=dict)
+    target: str | None = None
+    attempts: list[int] | None = None
+    limit: int | None = None
     seen: int = field(default=0, compare=False)
     fired: int = field(default=0, compare=False)
 
-    def matches(self, request: RequestLike) -> bool:
+    def __post_init__(self) -> None:
+        if self.drop_connection:
+            self.kind = "drop"
+        self.drop_connection = self.kind == "drop"
+        if self.kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {self.kind!r}")
+
+    def matches(self, request: RequestLike, attempt: int = 1) -> bool:
+        """Whether this rule concerns the request (``attempt``: how many times its target was asked for)."""
         if self.method and request.method.upper() != self.method.upper():
             return False
         if self.path is not None and not request.path.startswith(self.path):
             return False
+        if self.target is not None and request.target != self.target:
+            return False
         if self.pattern is not None and not re.search(self.pattern, request.target):
             return False
-        return True
+        return self.attempts is None or attempt in self.attempts
 
     def selects(self, index: int) -> bool:
         """Whether the ``index``-th matching request (1-based) fails."""
@@ -94,6 +131,7 @@ class FaultInjector:
     def __init__(self, faults: list[Fault] | None = None) -> None:
         self._lock = threading.Lock()
         self._faults: list[Fault] = list(faults or [])
+        self._attempts: Counter[str] = Counter()
 
     def add(self, fault: Fault) -> Fault:
         with self._lock:
@@ -109,15 +147,20 @@ class FaultInjector:
         with self._lock:
             return list(self._faults)
 
-    def check(self, request: RequestLike) -> Fault | None:
-        """The first rule that fails this request, counting it against every matching rule."""
+    def check(self, request: RequestLike) -> tuple[Fault | None, int]:
+        """The first rule that fails this request (or None), and the request's attempt number at its target.
+
+        The request counts against every rule that concerns it, chosen or not.
+        """
         chosen: Fault | None = None
         with self._lock:
+            self._attempts[request.target] += 1
+            attempt = self._attempts[request.target]
             for fault in self._faults:
-                if not fault.matches(request):
+                if not fault.matches(request, attempt):
                     continue
                 fault.seen += 1
-                if chosen is None and fault.selects(fault.seen):
+                if chosen is None and fault.selects(fault.seen) and (fault.limit is None or fault.fired < fault.limit):
                     fault.fired += 1
                     chosen = fault
-        return chosen
+        return chosen, attempt

@@ -1,4 +1,4 @@
-"""``python -m parity.demo.serve``: run the demo world until SIGTERM/SIGINT.
+"""``python -m tests.support.serve``: run the demo world (with faults) until SIGTERM/SIGINT.
 
 Crawls run in their own process (Scrapy's reactor cannot restart), so tests
 start the world here and read its addresses from the single JSON line printed
@@ -12,13 +12,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import signal
 import sys
-import threading
 from pathlib import Path
 
-from parity.demo.faults import Fault
-from parity.demo.world import SERVER_NAMES, DemoWorld
+from parity.demo.world import SERVER_NAMES
+from tests.support.fault_world import FaultWorld
+from tests.support.faults import Fault
+from tests.support.run import announce_and_wait
 
 
 def _parse_now(text: str) -> dt.datetime:
@@ -37,7 +37,7 @@ def _parse_fault(text: str) -> tuple[str, Fault]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m parity.demo.serve", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m tests.support.serve", description=__doc__.splitlines()[0])
     parser.add_argument("--now", type=_parse_now, help="anchor time (ISO 8601); default: current UTC time")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--web-port", type=int, default=0)
@@ -61,26 +61,20 @@ def main(argv: list[str] | None = None) -> int:
     faults: dict[str, list[Fault]] = {}
     for server, fault in args.fault:
         faults.setdefault(server, []).append(fault)
-    world = DemoWorld(
+    world = FaultWorld(
         args.now, host=args.host, web_port=args.web_port, mastodon_port=args.mastodon_port,
         bluesky_port=args.bluesky_port, feed_down=args.feed_down, robots_block_feed=args.robots_block_feed,
         mastodon_locked=args.mastodon_locked, mastodon_rate_limit=args.mastodon_rate_limit,
         bluesky_rate_limit=args.bluesky_rate_limit, faults=faults,
     )
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
     world.start()
     try:
         if args.config:
             args.config.write_text(world.config_toml(), encoding="utf-8")
         if args.expected and world.scenario is not None:
             args.expected.write_text(world.scenario.expectations_jsonl(), encoding="utf-8")
-        sys.stdout.write(json.dumps(world.urls()) + "\n")
-        sys.stdout.flush()
         print(f"demo world serving {world.urls()}; stop with SIGTERM or Ctrl-C", file=sys.stderr, flush=True)
-        while not stop.wait(0.2):
-            pass
+        announce_and_wait(world.urls())
     finally:
         world.stop()
         if args.access_log:

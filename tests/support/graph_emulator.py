@@ -36,8 +36,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 from urllib.parse import quote, urlencode
 
-from parity.demo.httpserver import Request, Response
+from parity.demo.httpmsg import Request, Response
 from parity.demo.ratelimit import FixedWindowLimiter
+from tests.support.graph_query import cursor, cursor_index, graph_time, parse_fields, select, time_arg
 
 API_VERSION = "v21.0"
 DEFAULT_LIMIT = 25
@@ -85,88 +86,6 @@ class InstagramUserSpec:
     user_id: str
     username: str
     media: list[InstagramMediaSpec] = field(default_factory=list)
-
-
-def graph_time(value: dt.datetime) -> str:
-    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+0000")
-
-
-def parse_fields(spec: str) -> dict[str, Any]:
-    """``a,b{c,d{e}},f`` → ``{"a": {}, "b": {"c": {}, "d": {"e": {}}}, "f": {}}``; modifiers like ``.limit(5)`` dropped."""
-    tree: dict[str, Any] = {}
-    stack = [tree]
-    name = ""
-    skip = 0
-    for char in spec:
-        if skip:
-            skip += char == "("
-            skip -= char == ")"
-            continue
-        if char == "(":
-            skip = 1
-        elif char == "{":
-            node: dict[str, Any] = {}
-            stack[-1][name.strip().split(".")[0]] = node
-            stack.append(node)
-            name = ""
-        elif char in ",}":
-            if name.strip():
-                stack[-1].setdefault(name.strip().split(".")[0], {})
-            name = ""
-            if char == "}" and len(stack) > 1:
-                stack.pop()
-        else:
-            name += char
-    if name.strip():
-        stack[-1].setdefault(name.strip().split(".")[0], {})
-    return tree
-
-
-def select(obj: dict[str, Any], tree: dict[str, Any]) -> dict[str, Any]:
-    """Graph field selection: only requested fields (``id`` always), nested edges and objects too."""
-    out: dict[str, Any] = {}
-    if "id" in obj:
-        out["id"] = obj["id"]
-    for name, sub in tree.items():
-        if name not in obj or obj[name] is None:
-            continue
-        value = obj[name]
-        if sub and isinstance(value, dict) and isinstance(value.get("data"), list):
-            value = {**value, "data": [select(v, sub) for v in value["data"]]}
-        elif sub and isinstance(value, dict):
-            value = select(value, sub)
-        out[name] = value
-    return out
-
-
-def _cursor(index: int, salt: str) -> str:
-    raw = f"{salt}:{index}".encode()
-    return base64.urlsafe_b64encode(b"QVFI" + hashlib.sha1(raw).digest()[:6] + str(index).encode()).decode().rstrip("=")
-
-
-def _cursor_index(cursor: str) -> int | None:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-    except (ValueError, TypeError):
-        return None
-    if not raw.startswith(b"QVFI") or len(raw) < 11:
-        return None
-    try:
-        return int(raw[10:].decode())
-    except ValueError:
-        return None
-
-
-def _time_arg(value: str | None) -> dt.datetime | None:
-    if not value:
-        return None
-    if re.fullmatch(r"-?\d+", value):
-        return dt.datetime.fromtimestamp(int(value), dt.timezone.utc)
-    try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
 
 
 class GraphError(Exception):
@@ -316,18 +235,18 @@ class GraphEmulator:
         except ValueError:
             raise GraphError(400, 100, "(#100) The parameter limit must be an integer") from None
         limit = max(1, min(limit, MAX_LIMIT, self.max_limit))
-        since, until = _time_arg(request.arg("since")), _time_arg(request.arg("until"))
+        since, until = time_arg(request.arg("since")), time_arg(request.arg("until"))
         ordered = sorted(items, key=lambda t: t[0], reverse=True)
         ordered = [t for t in ordered if (since is None or t[0] >= since) and (until is None or t[0] <= until)]
         salt = f"{object_id}/{edge}"
         start = 0
         if request.arg("after"):
-            index = _cursor_index(request.arg("after") or "")
+            index = cursor_index(request.arg("after") or "")
             if index is None:
                 raise GraphError(400, 100, "(#100) The after cursor is not valid")
             start = index + 1
         elif request.arg("before"):
-            index = _cursor_index(request.arg("before") or "")
+            index = cursor_index(request.arg("before") or "")
             if index is None:
                 raise GraphError(400, 100, "(#100) The before cursor is not valid")
             start = max(0, index - limit)
@@ -337,7 +256,7 @@ class GraphEmulator:
         body: dict[str, Any] = {"data": data}
         if window:
             first, last = start, start + len(window) - 1
-            paging: dict[str, Any] = {"cursors": {"before": _cursor(first, salt), "after": _cursor(last, salt)}}
+            paging: dict[str, Any] = {"cursors": {"before": cursor(first, salt), "after": cursor(last, salt)}}
             keep = {k: v for k, v in request.query.items() if k not in ("after", "before", "access_token")}
             params = [(k, v[0]) for k, v in sorted(keep.items())]
             params.append(("access_token", token))  # Graph writes the caller's token into its links
