@@ -28,7 +28,7 @@ from crawler.pages.web.boilerplate import (
     remove_boilerplate,
     remove_overlays,
 )
-from crawler.pages.web.disclosure import open_disclosures
+from crawler.pages.web.disclosure import drop_hidden, open_disclosures
 from crawler.pages.web.otheritems import ItemList, item_lists
 from crawler.pages.web.region import main_region, title_heading
 
@@ -56,6 +56,7 @@ class Content:
         if not self.cleaned:
             self.cleaned = True
             open_disclosures(self.region)
+            drop_hidden(self.region)
             _attachments_as_text(self.region, self.resolve)
             keep = protected_set(self.region, title_heading(self.region))
             remove_boilerplate(self.root, keep, self.others, self.resolve)

@@ -35,6 +35,7 @@ _TOGGLE_ATTRS = ("data-toggle", "data-bs-toggle", "data-env-collapse", "onclick"
 
 
 _WITH_ID = etree.XPath("descendant-or-self::*[@id]")
+_STYLED = etree.XPath("descendant::*[@style]")
 #: Elements whose class may hold a disclosure word (contains() ignores the first letter's case).
 _WITH_CLASS = etree.XPath(
     "descendant-or-self::*[contains(@class, 'xpand') or contains(@class, 'ollaps') or contains(@class, 'ccordion')"
@@ -110,6 +111,15 @@ def open_disclosures(region: Element) -> int:
         if _DISCLOSURE_CLASS.search(el.get("class") or "") and not is_collapsed(el):
             del el.attrib["class"]
     return len(panels)
+
+
+def drop_hidden(region: Element) -> None:
+    """Remove what stays hidden by an inline style once the disclosures are open (a thank-you note
+    of a feedback form, a template): not shown, not text — the text walker only knows ``hidden``
+    and ``aria-hidden``, trafilatura drops these too."""
+    for el in _STYLED(region):
+        if _HIDDEN_STYLE.search(el.get("style") or "") and el.getparent() is not None:
+            drop(el)
 
 
 def _unhide(panel: Element) -> None:

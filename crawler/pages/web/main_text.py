@@ -200,10 +200,15 @@ def _content_html(content: Content) -> str:
 _BROKEN_ITEM = re.compile(r"^- *\n[ \t]+", re.MULTILINE)
 
 
+_SPACES = re.compile(r"[ \t\u00a0]{2,}")
+
+
 def _tidy(text: str) -> str:
-    """trafilatura's text without the layout whitespace of list items that hold blocks
-    ("- \\n      Kallelse.pdf" → "- Kallelse.pdf")."""
-    return _BROKEN_ITEM.sub("- ", text.strip())
+    """trafilatura's text without the layout whitespace it keeps from blocks inside list items
+    and ``<address>`` ("- \\n      Kallelse.pdf" → "- Kallelse.pdf"; indented lines; blank lines)."""
+    text = _BROKEN_ITEM.sub("- ", text.strip())
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def _append_missing(lines: list[str], extra: list[str]) -> None:
