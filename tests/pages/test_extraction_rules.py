@@ -93,6 +93,11 @@ def test_a_cookie_dialog_gives_neither_title_nor_text_but_a_page_about_cookies_k
     about = ("<main><h1>Om kakor</h1><p>Vi använder kakor för besöksstatistik, som sparas i 13 månader hos oss.</p>"
              "<p><button>Ändra inställningar för kakor</button></p>" + BODY + "</main>")
     assert "sparas i 13 månader" in _article(about).text
+    # an accept-like button in a page about cookies, with and without a landmark around the content
+    paragraphs = "".join(f"<p>Stycke {n} om hur kommunen använder kakor och vad de sparar om dig.</p>" for n in range(4))
+    settings = "<p><button>Hantera kakor</button></p>"
+    assert "Stycke 3 om hur" in _article(f"<main><h1>Om kakor</h1>{paragraphs}{settings}</main>").text
+    assert "Stycke 3 om hur" in _article(f"<div><h1>Om kakor</h1><div>{paragraphs}{settings}</div></div>").text
 
 
 def test_page_tools_go_and_a_side_box_of_facts_stays() -> None:

@@ -96,8 +96,10 @@ def _removable(el: Element, protected: set[Element]) -> bool:
     return el not in protected and el.getparent() is not None
 
 
-def remove_overlays(root: Element, protected: set[Element]) -> None:
-    """Dialogs, consent banners and the site's header, footer and navigation."""
+def remove_overlays(root: Element, protected: set[Element], region: Element | None = None) -> None:
+    """Dialogs, consent banners and the site's header, footer and navigation. A consent banner is
+    never looked for inside a landmark ``region``: a page about cookies has its settings button there."""
+    landmark = region if region is not None and region.tag not in ("body", "html") else None
     doomed: list[Element] = []
     for el in _OVERLAY_CANDIDATES(root):
         if not _removable(el, protected):
@@ -108,7 +110,7 @@ def remove_overlays(root: Element, protected: set[Element]) -> None:
             el.tag in ("header", "footer") and not any(a.tag in _SECTIONING for a in el.iterancestors()))
         if overlay or chrome:
             doomed.append(el)
-        elif _is_control(el) and _ACCEPT.match(_text(el)):
+        elif _is_control(el) and _ACCEPT.match(_text(el)) and not _inside(el, landmark):
             banner = _consent_block(el, protected)
             if banner is not None:
                 doomed.append(banner)
@@ -122,11 +124,15 @@ def _consent_block(control: Element, protected: set[Element]) -> Element | None:
         if not _removable(parent, protected):
             break
         text = short_text(parent, CONSENT_MAX)
-        if text is None:
-            break
+        if text is None or sum(1 for _ in zip(range(4), parent.iter("p", "li"))) > 3:
+            break  # long, or paragraphs of content: a banner has a sentence or two and its buttons
         if found is not None or _CONSENT.search(text):
             found = parent
     return found
+
+
+def _inside(el: Element, scope: Element | None) -> bool:
+    return scope is not None and any(a is scope for a in el.iterancestors())
 
 
 def _is_control(el: Element) -> bool:

@@ -69,7 +69,7 @@ def page_content(document: HtmlTree, url: str, resolve: Resolver) -> Content:
     for el in [el for el in root.iter(*_NOT_CONTENT)]:
         drop(el)
     region = _region(root)
-    remove_overlays(root, protected_set(region, title_heading(region)))
+    remove_overlays(root, protected_set(region, title_heading(region)), region)
     body = first(root.getroottree(), "body")
     others = item_lists(body if body is not None else root, url, resolve)
     return Content(root=root, region=region, others=others, resolve=resolve)
