@@ -7,8 +7,10 @@ fully collected, else ``social_only`` (../shared/contracts.md, "Records").
 
 Every verdict also carries ``evidence`` (the :data:`~parity.match.features.EVIDENCE`
 features of the chosen or best candidate, ``p_counterpart``, the facts found and
-missing), ``candidates`` (the top few with their ranker share and why they lost) and
-``rule`` (for ``excluded``).
+missing), ``candidates`` (the top few with their ranker share and why they lost),
+``rule`` (for ``excluded``) and ``review`` / ``review_reason``: ``true`` with the reason
+when the calibrated probability lies in its group's uncertain band (a person should check
+the verdict before publishing it), else ``false`` / ``null``.
 """
 
 from __future__ import annotations
@@ -22,9 +24,22 @@ from parity.core.records import Post, Verdict
 from parity.core.timeutil import to_utc
 from parity.match.decide import Decision
 from parity.match.facts import FACT_LABELS_EN, KIND_GROUP, Fact, extract_facts, missing_facts, page_facts
-from parity.match.features import EVIDENCE, EVIDENCE_LEXICAL, F
+from parity.match.features import EVIDENCE, EVIDENCE_LEXICAL, F, Group, group_of
 from parity.match.options import MatchOptions
 from parity.match.prepare import OrgBatch
+
+
+#: a page missing at least this many of the post's key facts, and more than half of them, is not the
+#: post's counterpart but another occasion of the same matter (last year's page, the neighbouring
+#: town's) — for the groups whose posts restate their page (sv-municipal dev: a partial post adds one
+#: fact; no right page misses two; English fact-check tweets carry facts their claims lack)
+FACT_VETO_MIN_MISSING = 2
+FACT_VETO_GROUPS = frozenset({Group.SV})
+
+
+def fact_veto(group: Group, n_facts: int, n_missing: int) -> bool:
+    """Whether the missing key facts say the page is another occasion, not the counterpart."""
+    return group in FACT_VETO_GROUPS and n_missing >= FACT_VETO_MIN_MISSING and n_missing * 2 > n_facts
 
 
 def round_evidence(batch: OrgBatch) -> None:
@@ -38,15 +53,27 @@ def verdict_for(batch: OrgBatch, dec: Decision, prob: np.ndarray, opts: MatchOpt
     """The verdict of one decided post (``prob``: each pair's share of the ranker's belief;
     ``fact_cache``: page facts already computed for this organisation)."""
     post = batch.posts[dec.post]
+    facts: list[Fact] = []
+    missing: list[str] = []
+    veto = None
+    if dec.linked and dec.doc is not None and opts.check_facts:
+        facts, missing = _facts(batch, dec, opts, fact_cache)
+        linked_by_url = bool(batch.features[F.LINK][dec.rank_order[0]]) if dec.rank_order else False
+        if not linked_by_url and fact_veto(group_of(batch.post_langs[dec.post]), len(facts), len(missing)):
+            veto = (f"the closest page lacks {len(missing)} of the post's {len(facts)} key facts"
+                    f" ({', '.join(missing)}): another occasion, not the post's counterpart")
+            dec = Decision(dec.post, dec.doc, False, dec.prob, dec.rank_order, veto, vetoed=True)
     extra: dict[str, Any] = {"evidence": _evidence(batch, dec), "candidates": _candidates(batch, dec, prob, opts),
-                             "rule": None}
+                             "rule": None, "review": dec.review is not None, "review_reason": dec.review}
     evidence = extra["evidence"]
     score = round(min(1.0, max(0.0, dec.prob)), 4)
     if not dec.linked or dec.doc is None:
+        if veto:
+            evidence["facts"], evidence["facts_missing"] = [f.surface for f in facts], list(missing)
         if post.org in opts.incomplete_orgs:
             verdict, reason = "unverifiable", "no page found, and the web side was not fully collected"
         else:
-            verdict, reason = "social_only", _social_reason(batch, dec)
+            verdict, reason = "social_only", veto or _social_reason(batch, dec)
         return Verdict(
             post_id=post.id, org=post.org, verdict=verdict, web_id=None, web_url=None, score=score,
             missing_facts=[], lag_hours=None, reason=reason, **extra,
@@ -55,17 +82,6 @@ def verdict_for(batch: OrgBatch, dec: Decision, prob: np.ndarray, opts: MatchOpt
     lag = None
     if post.published_at is not None and d.appeared is not None:
         lag = round(_hours(d.appeared, post.published_at), 2)
-    missing: list[str] = []
-    facts: list[Fact] = []
-    if opts.check_facts:
-        facts = extract_facts(post.text or "", post.published_at, batch.post_langs[dec.post], opts.timezone)
-        if facts:
-            kinds = frozenset(KIND_GROUP[f.kind] for f in facts)
-            pf = fact_cache.get((dec.doc, kinds))
-            if pf is None:
-                pf = page_facts(d.title, d.item.text or "", d.item.url, d.appeared, d.lang, opts.timezone, kinds)
-                fact_cache[(dec.doc, kinds)] = pf
-            missing = missing_facts(facts, pf)
     evidence["facts"] = [f.surface for f in facts]
     evidence["facts_missing"] = list(missing)
     how = "linked page found" if evidence.get(F.LINK.value) else "page found"
@@ -87,12 +103,26 @@ def verdict_for(batch: OrgBatch, dec: Decision, prob: np.ndarray, opts: MatchOpt
     )
 
 
+def _facts(batch: OrgBatch, dec: Decision, opts: MatchOptions, fact_cache: dict) -> tuple[list[Fact], list[str]]:
+    """The post's key facts and those the chosen page lacks (page facts cached per organisation)."""
+    post, d = batch.posts[dec.post], batch.docs[dec.doc]
+    facts = extract_facts(post.text or "", post.published_at, batch.post_langs[dec.post], opts.timezone)
+    if not facts:
+        return facts, []
+    kinds = frozenset(KIND_GROUP[f.kind] for f in facts)
+    pf = fact_cache.get((dec.doc, kinds))
+    if pf is None:
+        pf = page_facts(d.title, d.item.text or "", d.item.url, d.appeared, d.lang, opts.timezone, kinds)
+        fact_cache[(dec.doc, kinds)] = pf
+    return facts, missing_facts(facts, pf)
+
+
 def excluded_verdict(post: Post, rule: str) -> Verdict:
     reasons = {"reply": "reply: not an announcement", "share": "share of another account's post"}
     return Verdict(
         post_id=post.id, org=post.org, verdict="excluded", web_id=None, web_url=None, score=None,
         missing_facts=[], lag_hours=None, reason=reasons.get(rule, f"excluded by rule '{rule}'"),
-        evidence={}, candidates=[], rule=rule,
+        evidence={}, candidates=[], rule=rule, review=False, review_reason=None,
     )
 
 
@@ -115,7 +145,7 @@ def _candidates(batch: OrgBatch, dec: Decision, prob: np.ndarray, opts: MatchOpt
         d = batch.docs[int(batch.pair_doc[j])]
         why = None
         if rank == 0 and not dec.linked:
-            why = "below threshold"
+            why = "key facts missing" if dec.vetoed else "below threshold"
         elif rank > 0:
             why = "lower score than the chosen page" if dec.linked else "lower score than the best candidate"
         candidates.append({"web_id": d.item.id, "score": round(float(prob[j]), 4), "why_rejected": why})
