@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks import match_calib as mc  # noqa: E402
 from benchmarks import match_models as mm  # noqa: E402
+from benchmarks.match_poolcv import pool_cv  # noqa: E402
 from benchmarks.match_write import write_calibration  # noqa: E402
 from parity.match import calibration as cal  # noqa: E402
 from parity.match.decide import platt  # noqa: E402
@@ -149,7 +150,7 @@ def brief(scores: dict) -> str:
             f"{scores['social_only_recall']:.3f}/{scores['social_only_f1']:.3f} near-miss links {scores['near_miss_linked']}")
 
 
-def run_mode(mode: Mode, seeds: list[int], c: float, show_reliability: bool) -> dict:
+def run_mode(mode: Mode, seeds: list[int], c: float, show_reliability: bool, pools: bool = False) -> dict:
     t0 = time.time()
     datas = collect_dev(mode)
     cvs = {seed: cross_validate(datas, mode, seed=seed, c=c) for seed in seeds}
@@ -172,6 +173,8 @@ def run_mode(mode: Mode, seeds: list[int], c: float, show_reliability: bool) -> 
               f" ({rv['errors_outside']})")
         if show_reliability:
             print(mc.markdown_reliability(f"{name} (5-fold CV, seed {seeds[0]})", decided(t, calib)[0], t["label"]))
+    if pools:
+        print_pools(datas, mode, calib)
     rankers, absts = fit_models(datas, mode, c)
     floors = json.loads(FLOORS.read_text()).get(str(mode), {}) if FLOORS.exists() else {}
     insample = [scored(d, rankers, absts) for d in datas]
@@ -197,6 +200,17 @@ def run_mode(mode: Mode, seeds: list[int], c: float, show_reliability: bool) -> 
     }
 
 
+def print_pools(datas: list[dict], mode: Mode, calib: dict[Group, dict]) -> None:
+    """Cross-validated scores in resampled pools (benchmarks/match_poolcv.py)."""
+    t0 = time.time()
+    splits = {b: load_split(DATA / b / "dev") for b in BENCHES}
+    res = pool_cv(datas, splits, mode, fit_models, scored, decided, calib)
+    print(f"   pools ({time.time() - t0:.0f}s): benchmark @ items (+ padding): posts; CV scores; ECE")
+    for (bench, n, kind), s in sorted(res.items()):
+        name = f"{bench}@{n}{'' if kind == '-' else '+' + kind}"
+        print(f"   {name:28s} {s['posts']:5d} posts  {brief(s)}  ECE {s['ece']:.3f}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--write", action="store_true")
@@ -204,11 +218,12 @@ def main() -> int:
     ap.add_argument("--seeds", default="7,11,23", help="fold seeds; the first one calibrates")
     ap.add_argument("--c", type=float, default=1.0)
     ap.add_argument("--reliability", action="store_true", help="print the reliability tables")
+    ap.add_argument("--pools", action="store_true", help="also cross-validate in resampled pools of 20 to 10,000 items")
     args = ap.parse_args()
     models = dict(cal.MODELS)
     seeds = [int(s) for s in args.seeds.split(",")]
     for mode in map(Mode, args.modes.split(",")):
-        models[mode] = run_mode(mode, seeds, args.c, args.reliability)
+        models[mode] = run_mode(mode, seeds, args.c, args.reliability, args.pools)
     if args.write:
         write_calibration(models)
         print("wrote parity/match/calibration.py")

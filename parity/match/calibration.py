@@ -43,15 +43,15 @@ MODELS = {
         'groups': {
             Group.SV: {
                 'ranker': {
-                    '_bias': -5.86301,
-                    F.LINK: 11.61918,
-                    F.BM25N: -4.39354,
-                    F.BM25REL: 9.00627,
-                    F.CONT: 0.40665,
-                    F.TCONT: 2.60703,
-                    F.TCOVI: 3.79835,
-                    F.TFUZZ: 0.55917,
-                    F.DCOV: 0.22682,
+                    '_bias': -5.8744,
+                    F.LINK: 11.70789,
+                    F.BM25N: -4.36255,
+                    F.BM25REL: 9.01264,
+                    F.CONT: 0.49504,
+                    F.TCONT: 2.60888,
+                    F.TCOVI: 3.80133,
+                    F.TFUZZ: 0.54623,
+                    F.DCOV: 0.12783,
                     F.LAGABS: -0.25,
                 },
                 'abstainer': {
