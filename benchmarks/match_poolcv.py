@@ -28,9 +28,10 @@ def pads_for(bench: str, splits: dict[str, tuple], kind: str, n: int, seed: int)
     return [w for b, (_, web, _) in sorted(splits.items()) if b != bench and not b.startswith("sv") for w in web]
 
 
-def pool_cv(datas: list[dict], splits: dict[str, tuple], mode: Mode, fit_models, scored, decided, calib,
-            folds: int = 5, seed: int = 7) -> dict[tuple[str, int, str], dict]:
-    """Scores per (benchmark, pool size, padding) of posts decided by models that never saw them."""
+def pool_cv(datas: list[dict], splits: dict[str, tuple], mode: Mode, fit_models, scored,
+            folds: int = 5, seed: int = 7) -> dict[tuple[str, int, str], list[dict]]:
+    """Post tables (with each post's raw abstainer score) per (benchmark, pool size, padding) of posts
+    scored by models that never saw them; each table weighs 1 / (tables of its key)."""
     rng = np.random.default_rng(seed)
     fold_of = {}
     for d in datas:
@@ -53,6 +54,14 @@ def pool_cv(datas: list[dict], splits: dict[str, tuple], mode: Mode, fit_models,
                             continue
                         d = mm.collect(bench, p, w, t, mode, pool=f"{bench}@{n}{'' if kind == '-' else '+' + kind}")
                         tables.setdefault((bench, n, kind), []).append(scored(d, rankers, absts))
+    for parts in tables.values():
+        for t in parts:
+            t["weight"] = 1.0 / len(parts)
+    return tables
+
+
+def pool_scores(tables: dict[tuple[str, int, str], list[dict]], decided, calib) -> dict[tuple[str, int, str], dict]:
+    """Scores, ECE and sizes per (benchmark, pool size, padding)."""
     out = {}
     for key, parts in tables.items():
         probs, linked, labels = [], [], []
@@ -65,6 +74,5 @@ def pool_cv(datas: list[dict], splits: dict[str, tuple], mode: Mode, fit_models,
         s = mm.scores_at(merged, np.concatenate(linked))
         s["ece"] = mc.ece(np.concatenate(probs), np.concatenate(labels))
         s["posts"] = len(merged["label"])
-        s["items"] = int(np.mean([t_n for t_n in [len(t["label"]) for t in parts]])) if parts else 0
         out[key] = s
     return out
