@@ -54,6 +54,8 @@ BENCHES = ("newsroom-en", "claims-en", "politifact-en", "sv-municipal")
 #: every right top candidate shares ≥ 2 such terms, and 7 of 34 social_only posts' best pages none;
 #: on politifact-en 56 of 285 right links share none (its pages share names with every other page)
 MIN_DISTINCTIVE = {Group.SV: 1, Group.OTHER: 0}
+#: whether a link needs a page that contradicts none of the post's facts (see features.RANKER_PRIORS)
+CONFLICT_FREE = {Group.SV: True, Group.OTHER: False}
 #: the benchmarks each group's ranker is fitted on: Swedish ranking learns from all four (sv-municipal
 #: weighs as one of four); the English ranker keeps its English-only fit (with Swedish in it, politifact-en
 #: fell below its floor: in-sample link accuracy 0.297–0.318 against 0.329)
@@ -67,10 +69,11 @@ def collect_dev(mode: Mode) -> list[dict]:
 
 def fit_models(datas: list[dict], mode: Mode, c: float = 1.0) -> tuple[dict[Group, dict], dict[Group, mm.Abstainer]]:
     """Per group: the ranker (on RANKER_BENCHES) and the abstainer (on the group's posts)."""
-    rankers = {g: mm.fit_ranker([d for d in datas if d["bench"] in RANKER_BENCHES[g]], RANKER_INPUTS[mode][g], c)
+    rankers = {g: mm.fit_ranker([d for d in datas if d["bench"] in RANKER_BENCHES[g]], RANKER_INPUTS[mode][g], g, c)
                for g in Group}
     tops = [mm.post_table(d, rankers[d["group0"]]) for d in datas]
-    absts = {g: mm.fit_abstainer(tops, ABSTAINER_INPUTS[mode][g], g, c, MIN_DISTINCTIVE[g]) for g in Group}
+    absts = {g: mm.fit_abstainer(tops, ABSTAINER_INPUTS[mode][g], g, c, MIN_DISTINCTIVE[g], CONFLICT_FREE[g])
+             for g in Group}
     return rankers, absts
 
 
@@ -201,7 +204,8 @@ def run_mode(mode: Mode, seeds: list[int], c: float, show_reliability: bool, poo
                        "abstainer": {k: round(v, 5) for k, v in absts[g].coef.items()},
                        "platt": tuple(round(x, 5) for x in calib[g]["platt"]),
                        "threshold": calib[g]["threshold"], "review": calib[g]["review"],
-                       "min_distinctive": MIN_DISTINCTIVE[g]} for g in Group},
+                       "min_distinctive": MIN_DISTINCTIVE[g], "conflict_free": CONFLICT_FREE[g]}
+                   for g in Group},
     }
 
 

@@ -112,8 +112,9 @@ def fit_softmax(x: np.ndarray, y: np.ndarray, groups: np.ndarray, w: np.ndarray,
     return res.x / sd, -float(np.sum(res.x * mu / sd))
 
 
-def fit_ranker(datas: list[dict], feats: tuple[F, ...], c: float = 1.0) -> dict:
-    """A ranker over the given data sets; each benchmark and each post weighs the same."""
+def fit_ranker(datas: list[dict], feats: tuple[F, ...], group: Group, c: float = 1.0) -> dict:
+    """A ranker over the given data sets (each benchmark and each post weighs the same), with the
+    group's hand priors added."""
     xs, ys, ws, gs = [], [], [], []
     offset = 0
     for d in datas:
@@ -126,7 +127,7 @@ def fit_ranker(datas: list[dict], feats: tuple[F, ...], c: float = 1.0) -> dict:
         gs.append(d["pair_post"][keep] + offset)
         offset += d["n_posts"]
     coef, bias = fit_softmax(np.vstack(xs), np.concatenate(ys), np.concatenate(gs), np.concatenate(ws), l2=1.0 / c)
-    return {"_bias": bias, **{n: float(v) for n, v in zip(feats, coef)}, **RANKER_PRIORS}
+    return {"_bias": bias, **{n: float(v) for n, v in zip(feats, coef)}, **RANKER_PRIORS[group]}
 
 
 def ranker_logit(d: dict, ranker: dict) -> np.ndarray:
@@ -156,6 +157,7 @@ class Abstainer:
 
     coef: dict
     min_distinctive: int = 0
+    conflict_free: bool = False
 
     def logit(self, top: dict) -> np.ndarray:
         z = np.full(len(top["label"]), self.coef["_bias"])
@@ -165,11 +167,11 @@ class Abstainer:
         return z
 
     def gate(self, top: dict) -> np.ndarray:
-        return evidence_gate(top, self.min_distinctive)
+        return evidence_gate(top, self.min_distinctive, self.conflict_free)
 
 
 def fit_abstainer(tops: list[dict], feats: tuple[F, ...], group: Group, c: float = 1.0,
-                  min_distinctive: int = 0) -> Abstainer:
+                  min_distinctive: int = 0, conflict_free: bool = False) -> Abstainer:
     """Logistic model over the posts of ``group`` (each data set weighted by its ``weight``)."""
     rows = [(t, t["group"] == group) for t in tops]
     rows = [(t, m) for t, m in rows if m.any()]
@@ -177,7 +179,7 @@ def fit_abstainer(tops: list[dict], feats: tuple[F, ...], group: Group, c: float
     y = np.concatenate([t["label"][m] for t, m in rows])
     w = np.concatenate([np.full(int(m.sum()), 1000.0 * t["weight"] / m.sum()) for t, m in rows])
     coef, bias = fit_logistic(x, y, w, c)
-    return Abstainer({"_bias": bias, **{n: float(v) for n, v in zip(feats, coef)}}, min_distinctive)
+    return Abstainer({"_bias": bias, **{n: float(v) for n, v in zip(feats, coef)}}, min_distinctive, conflict_free)
 
 
 def scores_at(top: dict, linked: np.ndarray) -> dict:
@@ -200,26 +202,29 @@ def scores_at(top: dict, linked: np.ndarray) -> dict:
 
 
 def choose_threshold(tops: list[dict], probs: list[np.ndarray], floors: dict | None = None) -> float:
-    """Threshold maximising the weighted mean (link accuracy + social_only F1) over the data sets;
-    with ``floors`` ({bench: {metric: floor}}), only thresholds meeting every floor count,
-    unless none does."""
-    best, best_any = (0.5, -1.0), (0.5, -1.0)
+    """Threshold maximising the weighted mean (link accuracy + social_only F1) over the data sets —
+    the middle of the best plateau, not its edge, so a post just beside the dev posts is not decided
+    by where the grid happened to start; with ``floors`` ({bench: {metric: floor}}), only thresholds
+    meeting every floor count, unless none does."""
     weights = np.array([t["weight"] for t in tops])
     grid = np.round(np.arange(0.05, 0.951, 0.0025), 4)
     seen = np.unique(np.concatenate([p for p in probs]))
     mids = np.round((seen[1:] + seen[:-1]) / 2, 5)  # every achievable cut, halfway between two posts
     mids = mids[(mids >= 0.05) & (mids <= 0.95)]
-    for thr in np.unique(np.concatenate([grid, mids])):
+    cands = np.unique(np.concatenate([grid, mids]))
+    tot = np.zeros(len(cands))
+    ok = np.ones(len(cands), dtype=bool)
+    for k, thr in enumerate(cands):
         per = [scores_at(t, p >= thr) for t, p in zip(tops, probs)]
-        tot = float(np.average([s["link_accuracy"] + s["social_only_f1"] for s in per], weights=weights))
-        if tot > best_any[1] + 1e-12:
-            best_any = (float(thr), tot)
-        ok = not floors or all(
+        tot[k] = float(np.average([s["link_accuracy"] + s["social_only_f1"] for s in per], weights=weights))
+        ok[k] = not floors or all(
             s[m] >= floors.get(t["bench"], {}).get(m, 0) - 1e-9
             for t, s in zip(tops, per) for m in ("link_accuracy", "social_only_f1"))
-        if ok and tot > best[1] + 1e-12:
-            best = (float(thr), tot)
-    return best[0] if best[1] >= 0 else best_any[0]
+    if not ok.any():
+        ok[:] = True
+    best = tot[ok].max()
+    on_plateau = cands[ok & (tot >= best - 1e-12)]
+    return float(np.round(np.median(on_plateau), 5))
 
 
 def restrict_top(t: dict, mask: np.ndarray) -> dict:

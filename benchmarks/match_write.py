@@ -31,7 +31,8 @@ groups: one model per group of posts (parity.match.features.Group: Swedish posts
         the group's benchmarks in cross-validation, moved only to keep the quality gate's
         floors (tests/match/floors.json);
   review: [lo, hi) of the probability where a verdict gets `review: true`;
-  min_distinctive: shared terms rare in the pool a link needs (with MIN_SHARED shared words).
+  min_distinctive: shared terms rare in the pool a link needs (with MIN_SHARED shared words);
+  conflict_free: a link needs a page that contradicts none of the post's facts.
 Coefficients are keyed by the feature registry (parity.match.features.F); ``_bias`` is the
 intercept.
 """
@@ -66,6 +67,7 @@ def calibration_source(models: dict) -> str:
             lines.append(f"                'threshold': {float(gm['threshold'])!r},")
             lines.append(f"                'review': {tuple(float(x) for x in gm['review'])!r},")
             lines.append(f"                'min_distinctive': {int(gm['min_distinctive'])!r},")
+            lines.append(f"                'conflict_free': {bool(gm['conflict_free'])!r},")
             lines.append("            },")
         lines.append("        },")
         lines.append("    },")

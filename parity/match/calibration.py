@@ -16,7 +16,8 @@ groups: one model per group of posts (parity.match.features.Group: Swedish posts
         the group's benchmarks in cross-validation, moved only to keep the quality gate's
         floors (tests/match/floors.json);
   review: [lo, hi) of the probability where a verdict gets `review: true`;
-  min_distinctive: shared terms rare in the pool a link needs (with MIN_SHARED shared words).
+  min_distinctive: shared terms rare in the pool a link needs (with MIN_SHARED shared words);
+  conflict_free: a link needs a page that contradicts none of the post's facts.
 Coefficients are keyed by the feature registry (parity.match.features.F); ``_bias`` is the
 intercept.
 """
@@ -52,16 +53,18 @@ MODELS = {
                     F.TCOVI: 3.8053,
                     F.TFUZZ: 0.52956,
                     F.LAGABS: -0.25,
+                    F.FCONF: -30.0,
                 },
                 'abstainer': {
-                    '_bias': -4.48826,
-                    F.CONT: 9.3843,
-                    F.BM25N: 5.13796,
+                    '_bias': -4.12366,
+                    F.CONT: 9.33024,
+                    F.BM25N: 5.14974,
                 },
-                'platt': (1.93106, -0.10198),
-                'threshold': 0.4025,
+                'platt': (1.91556, 0.28883),
+                'threshold': 0.47011,
                 'review': (0.1, 0.9),
                 'min_distinctive': 1,
+                'conflict_free': True,
             },
             Group.OTHER: {
                 'ranker': {
@@ -98,6 +101,7 @@ MODELS = {
                 'threshold': 0.32163,
                 'review': (0.1, 0.9),
                 'min_distinctive': 0,
+                'conflict_free': False,
             },
         },
     },
@@ -144,6 +148,7 @@ MODELS = {
                 'threshold': 0.2875,
                 'review': (0.1, 0.9),
                 'min_distinctive': 0,
+                'conflict_free': False,
             },
             Group.OTHER: {
                 'ranker': {
@@ -186,6 +191,7 @@ MODELS = {
                 'threshold': 0.2875,
                 'review': (0.1, 0.9),
                 'min_distinctive': 0,
+                'conflict_free': False,
             },
         },
     },

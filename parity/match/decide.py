@@ -10,7 +10,10 @@
 * a hard **evidence gate** zeroes that probability unless there is a link, or at least
   ``MIN_SHARED`` shared content words of which the group's ``min_distinctive`` are rare in
   the pool (a Swedish match needs a name, place or specific noun in common, never only
-  common words), or a strong dense cosine;
+  common words), or a strong dense cosine — and, for a ``conflict_free`` group (Swedish),
+  unless the page contradicts none of the post's facts (a page giving another date, year
+  or town is another occasion; the group's ranker prior has already put every candidate
+  without a contradiction first);
 * the group's **threshold** turns it into linked / not linked, and its **review band** marks
   the verdicts a person should check. A post that links a page of its own organisation is
   always linked to it.
@@ -64,7 +67,8 @@ def decide(batch: OrgBatch, opts: MatchOptions) -> tuple[list[Decision], np.ndar
         model = models["groups"][g]
         mask = post_group == code
         raw = linear(model["abstainer"], ab, n_posts)
-        prob_post[mask] = (platt(model["platt"], raw) * evidence_gate(ab, model["min_distinctive"]))[mask]
+        gate = evidence_gate(ab, model["min_distinctive"], model["conflict_free"])
+        prob_post[mask] = (platt(model["platt"], raw) * gate)[mask]
     decisions: list[Decision] = []
     link = inputs[F.LINK]
     for pi in range(n_posts):
@@ -98,13 +102,17 @@ def review_reason(p: float, linked: bool, band: tuple[float, float], group: Grou
     return f"uncertain: P(counterpart) {p:.2f} lies in {lo:.2f}–{hi:.2f}, where {group.value} decisions often err; {kept}"
 
 
-def evidence_gate(ab: dict[str, np.ndarray], min_distinctive: int = 0) -> np.ndarray:
+def evidence_gate(ab: dict[str, np.ndarray], min_distinctive: int = 0, conflict_free: bool = False) -> np.ndarray:
     """1.0 where the top candidate has hard evidence (a link, at least ``MIN_SHARED``
     content words in common of which ``min_distinctive`` are rare in the pool, or a dense
-    cosine ≥ ``DENSE_GATE``), else 0.0."""
+    cosine ≥ ``DENSE_GATE``) and, with ``conflict_free``, contradicts none of the post's
+    facts (another date, year or town: another occasion), else 0.0."""
     dcos = ab[F.DCOS]
     words = (ab[F.NSHARED] >= cal.MIN_SHARED) & (ab[F.NDIST] >= min_distinctive)
-    return ((ab[F.LINK] > 0) | words | ((dcos > 0) & (dcos >= cal.DENSE_GATE))).astype(np.float64)
+    ok = (ab[F.LINK] > 0) | words | ((dcos > 0) & (dcos >= cal.DENSE_GATE))
+    if conflict_free:
+        ok &= ab[F.FCONF] <= 0
+    return ok.astype(np.float64)
 
 
 def platt(ab: tuple[float, float], raw: np.ndarray) -> np.ndarray:

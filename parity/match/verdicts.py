@@ -9,8 +9,9 @@ Every verdict also carries ``evidence`` (the :data:`~parity.match.features.EVIDE
 features of the chosen or best candidate, ``p_counterpart``, the facts found and
 missing), ``candidates`` (the top few with their ranker share and why they lost),
 ``rule`` (for ``excluded``) and ``review`` / ``review_reason``: ``true`` with the reason
-when the calibrated probability lies in its group's uncertain band (a person should check
-the verdict before publishing it), else ``false`` / ``null``.
+when the calibrated probability lies in its group's uncertain band, or when the key facts
+overruled it (:func:`fact_veto`) — a person should check the verdict before publishing it —
+else ``false`` / ``null``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ import numpy as np
 from parity.core.records import Post, Verdict
 from parity.core.timeutil import to_utc
 from parity.match.decide import Decision
-from parity.match.facts import FACT_LABELS_EN, KIND_GROUP, Fact, extract_facts, missing_facts, page_facts
+from parity.match.factcheck import FactView
+from parity.match.facts import FACT_LABELS_EN, Fact
 from parity.match.features import EVIDENCE, EVIDENCE_LEXICAL, F, Group, group_of
 from parity.match.options import MatchOptions
 from parity.match.prepare import OrgBatch
@@ -49,15 +51,21 @@ def round_evidence(batch: OrgBatch) -> None:
     }
 
 
-def verdict_for(batch: OrgBatch, dec: Decision, prob: np.ndarray, opts: MatchOptions, fact_cache: dict) -> Verdict:
-    """The verdict of one decided post (``prob``: each pair's share of the ranker's belief;
-    ``fact_cache``: page facts already computed for this organisation)."""
+def verdict_for(batch: OrgBatch, dec: Decision, prob: np.ndarray, opts: MatchOptions) -> Verdict:
+    """The verdict of one decided post (``prob``: each pair's share of the ranker's belief); the
+    key facts are read through the organisation's :class:`~parity.match.factcheck.FactView`,
+    shared with the comparison features, so each post's and page's facts are computed once."""
     post = batch.posts[dec.post]
     facts: list[Fact] = []
     missing: list[str] = []
+    contradicted: list[str] = []
     veto = None
     if dec.linked and dec.doc is not None and opts.check_facts:
-        facts, missing = _facts(batch, dec, opts, fact_cache)
+        view = FactView.of(batch, opts.timezone)
+        facts = view.post_facts(dec.post)
+        if facts:
+            check = view.check(dec.post, dec.doc)
+            missing, contradicted = list(check.missing), list(check.conflicts)
         linked_by_url = bool(batch.features[F.LINK][dec.rank_order[0]]) if dec.rank_order else False
         if not linked_by_url and fact_veto(group_of(batch.post_langs[dec.post]), len(facts), len(missing)):
             veto = (f"the closest page lacks {len(missing)} of the post's {len(facts)} key facts"
@@ -70,6 +78,8 @@ def verdict_for(batch: OrgBatch, dec: Decision, prob: np.ndarray, opts: MatchOpt
     if not dec.linked or dec.doc is None:
         if veto:
             evidence["facts"], evidence["facts_missing"] = [f.surface for f in facts], list(missing)
+            if contradicted:
+                evidence["facts_contradicted"] = contradicted
         if post.org in opts.incomplete_orgs:
             verdict, reason = "unverifiable", "no page found, and the web side was not fully collected"
         else:
@@ -84,6 +94,8 @@ def verdict_for(batch: OrgBatch, dec: Decision, prob: np.ndarray, opts: MatchOpt
         lag = round(_hours(d.appeared, post.published_at), 2)
     evidence["facts"] = [f.surface for f in facts]
     evidence["facts_missing"] = list(missing)
+    if contradicted:  # the page gives another date, year or town for these (facts/conflicts.py)
+        evidence["facts_contradicted"] = contradicted
     how = "linked page found" if evidence.get(F.LINK.value) else "page found"
     if missing:
         labels = []
@@ -101,20 +113,6 @@ def verdict_for(batch: OrgBatch, dec: Decision, prob: np.ndarray, opts: MatchOpt
         post_id=post.id, org=post.org, verdict=verdict, web_id=d.item.id, web_url=d.item.url, score=score,
         missing_facts=missing, lag_hours=lag, reason=reason, **extra,
     )
-
-
-def _facts(batch: OrgBatch, dec: Decision, opts: MatchOptions, fact_cache: dict) -> tuple[list[Fact], list[str]]:
-    """The post's key facts and those the chosen page lacks (page facts cached per organisation)."""
-    post, d = batch.posts[dec.post], batch.docs[dec.doc]
-    facts = extract_facts(post.text or "", post.published_at, batch.post_langs[dec.post], opts.timezone)
-    if not facts:
-        return facts, []
-    kinds = frozenset(KIND_GROUP[f.kind] for f in facts)
-    pf = fact_cache.get((dec.doc, kinds))
-    if pf is None:
-        pf = page_facts(d.title, d.item.text or "", d.item.url, d.appeared, d.lang, opts.timezone, kinds)
-        fact_cache[(dec.doc, kinds)] = pf
-    return facts, missing_facts(facts, pf)
 
 
 def excluded_verdict(post: Post, rule: str) -> Verdict:

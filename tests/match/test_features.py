@@ -40,7 +40,7 @@ def test_calibration_reads_registered_inputs_of_its_model(mode: Mode, group: Gro
     model = calibration.MODELS[mode]["groups"][group]
     ranker = [k for k in model["ranker"] if not k.startswith("_")]
     abstainer = [k for k in model["abstainer"] if not k.startswith("_")]
-    assert ranker == [*RANKER_INPUTS[mode][group], *RANKER_PRIORS]  # coefficient order = summation order
+    assert ranker == [*RANKER_INPUTS[mode][group], *RANKER_PRIORS[group]]  # coefficient order = summation order
     assert abstainer == list(ABSTAINER_INPUTS[mode][group])
     assert 0.0 < model["threshold"] < 1.0 and model["platt"][0] > 0  # a probability, increasing in the score
     lo, hi = model["review"]
