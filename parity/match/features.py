@@ -191,7 +191,9 @@ _RANKER_SV = (F.LINK, F.BM25N, F.BM25REL, F.CONT, F.TCONT, F.TCOVI, F.TFUZZ)
 _DENSE_RANKER = (F.BM25RR, F.DCOS, F.DGAP, F.DCOSRR)
 RANKER_INPUTS: dict[Mode, dict[Group, tuple[F, ...]]] = {
     Mode.LEXICAL: {Group.OTHER: _RANKER_EN, Group.SV: _RANKER_SV},
-    Mode.DENSE: {Group.OTHER: _RANKER_EN + _DENSE_RANKER, Group.SV: _RANKER_SV + _DENSE_RANKER},
+    # Swedish ignores the dense signal: with it, sv-municipal CV P@1 fell from 1.000 to 0.988 and abstention
+    # was no better (benchmarks/RESULTS.md, "Embeddings on Swedish")
+    Mode.DENSE: {Group.OTHER: _RANKER_EN + _DENSE_RANKER, Group.SV: _RANKER_SV},
 }
 #: hand priors added to each group's fitted ranker. Swedish: a page that gives another date, year or town
 #: for one of the post's facts (``fconf``, parity/match/facts/conflicts.py) is another occasion — on
