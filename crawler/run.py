@@ -18,10 +18,11 @@ from collections.abc import Callable
 from typing import Any
 
 from parity.core.exitcodes import ExitCode
+from parity.core.logs import log_to_stderr
 from parity.config import ConfigError, LoadedConfig, load_config
 from parity.core.records import SourceStatus
 from parity.core.timeutil import parse_time
-from parity.store import SqliteStore
+from parity.store import open_store
 
 log = logging.getLogger("crawler")
 
@@ -68,15 +69,10 @@ def local_importers() -> dict[str, Callable[..., SourceStatus]]:
 
 
 def configure_logging(verbose: bool) -> None:
-    """Our own stderr handler; Scrapy's root handler is not installed (duplicate lines otherwise)."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s", "%H:%M:%S"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(logging.INFO)
-    if not verbose:
-        for name in ("scrapy", "twisted", "py.warnings", "trafilatura", "htmldate", "filelock", "asyncio"):
-            logging.getLogger(name).setLevel(logging.WARNING)
+    """Our own stderr handler (parity/core/logs.py); Scrapy's root handler is not installed (duplicate lines
+    otherwise). Scrapy and the libraries stay at WARNING unless ``--verbose``."""
+    quiet = () if verbose else ("scrapy", "twisted", "py.warnings", "trafilatura", "htmldate", "filelock", "asyncio")
+    log_to_stderr(logging.INFO, quiet=quiet)
 
 
 def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | None, now: dt.datetime,
@@ -84,7 +80,7 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
     from crawler.sources import source_specs
 
     specs = source_specs(loaded, orgs)
-    store = SqliteStore(store_path)
+    store = open_store(store_path)
     importers = local_importers()
     spiders = None
     pending = []
