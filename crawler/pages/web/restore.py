@@ -108,14 +108,17 @@ def _head(el: Element) -> str:
 
 def _first_after(region: Element, leaves: list[Element], title: Element | None) -> int:
     """The index of the first leaf after the title heading in document order (0 without one
-    in the region)."""
+    in the region): the number of leaves before it, counted up to the title only."""
     if title is None:
         return 0
-    order = {el: i for i, el in enumerate(region.iter())}
-    at = order.get(title)
-    if at is None:
-        return 0
-    return next((i for i, el in enumerate(leaves) if order[el] > at), len(leaves))
+    wanted = set(leaves)
+    before = 0
+    for el in region.iter():
+        if el is title:
+            return before
+        if el in wanted:
+            before += 1
+    return 0
 
 
 def _mostly_links(el: Element, text: str) -> bool:
