@@ -17,14 +17,14 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from parity.core.exitcodes import ExitCode
+from crawler.secrets import RedactingFormatter, config_secrets, process_redactor
 from parity.config import ConfigError, LoadedConfig, load_config
+from parity.core.exitcodes import ExitCode
 from parity.core.records import SourceStatus
 from parity.core.timeutil import parse_time
 from parity.store import SqliteStore
 
 log = logging.getLogger("crawler")
-
 
 
 def spider_classes() -> dict[str, type]:
@@ -68,9 +68,14 @@ def local_importers() -> dict[str, Callable[..., SourceStatus]]:
 
 
 def configure_logging(verbose: bool) -> None:
-    """Our own stderr handler; Scrapy's root handler is not installed (duplicate lines otherwise)."""
+    """Our own stderr handler; Scrapy's root handler is not installed (duplicate lines otherwise).
+
+    Every line passes the process's redactor (crawler/secrets.py): an API error quoted in a
+    warning, or an exception's traceback, may carry the token the request was sent with.
+    """
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s", "%H:%M:%S"))
+    handler.setFormatter(RedactingFormatter(process_redactor(), "%(asctime)s %(name)s %(levelname)s: %(message)s",
+                                            "%H:%M:%S"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
@@ -81,8 +86,9 @@ def configure_logging(verbose: bool) -> None:
 
 def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | None, now: dt.datetime,
         verbose: bool = False, warc_path: str | None = None) -> int:
-    from crawler.sources import source_specs
+    from crawler.sources import configured_hosts, source_specs
 
+    process_redactor().add(config_secrets(loaded))
     specs = source_specs(loaded, orgs)
     store = SqliteStore(store_path)
     importers = local_importers()
@@ -119,6 +125,7 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
     if resumed:
         log.info("resuming the interrupted run %s: pages it stored are not fetched again", resumed)
     settings = scrapy_settings(loaded.config.crawl, store_path, run_id, warc_path)
+    settings["PARITY_CONFIGURED_HOSTS"] = configured_hosts(loaded)
     settings["LOG_LEVEL"] = "DEBUG" if verbose else "WARNING"
     settings["LOGSTATS_INTERVAL"] = 60.0
     # Our stderr handler only; Scrapy's root handler would duplicate every line. Scrapy ≥ 2.19
@@ -168,6 +175,7 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
             status, checked = review(status, crawler.stats.get_stats(), spider.tracker, crawler.settings,
                                      web=spec.group == "web")
             detail.update(checked, failed_urls=dict(spider.tracker.failed_urls))
+        status, detail = redacted(status, detail)
         store.record_source(run_id, spec.key, status, detail)
         log.info("%s: %s, %d items%s", spec.key, status.status, status.items,
                  f" ({status.error})" if status.error else "")
@@ -178,6 +186,14 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
     store.finish_crawl(run_id, "interrupted" if interrupted else "finished")
     close_all()
     return ExitCode.INTERRUPTED if interrupted else ExitCode.OK
+
+
+def redacted(status: SourceStatus, detail: dict[str, Any]) -> tuple[SourceStatus, dict[str, Any]]:
+    """The status line and detail as stored: no credential, whatever an API's error said (crawler/secrets.py)."""
+    redactor = process_redactor()
+    if status.error:
+        status = status.model_copy(update={"error": redactor.text(status.error)})
+    return status, redactor.value(detail)
 
 
 def main(argv: list[str] | None = None) -> int:
