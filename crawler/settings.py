@@ -52,6 +52,10 @@ BASE_SETTINGS: dict[str, Any] = {
         # offsite redirects and redirect loops refused before RedirectMiddleware (600) follows them.
         "crawler.middlewares.offsite.OffsiteRequestMiddleware": 50,
         "crawler.middlewares.offsite.RedirectGuardMiddleware": 650,
+        # API paging held to the configured host; no private addresses unless configured (checked before
+        # robots.txt is fetched for a new host, and again on the address a response came from).
+        "crawler.middlewares.egress.EgressGuardMiddleware": 60,
+        "crawler.middlewares.egress.PeerAddressGuardMiddleware": 940,
         # Last before the wire: one per-host gate for all spiders (concurrency, delay, rate-limit pauses).
         "crawler.middlewares.hostlimit.HostGateMiddleware": 950,
     },
@@ -111,6 +115,7 @@ def scrapy_settings(crawl: CrawlSettings, store_path: str, run_id: str, warc_pat
             "PARITY_WINDOW_DAYS": crawl.window_days,
             "PARITY_MAX_RATE_WAIT": crawl.max_retry_after_seconds,
             "PARITY_ALLOW_OFFSITE_REDIRECTS": crawl.allow_offsite_redirects,
+            "PARITY_ALLOW_PRIVATE_ADDRESSES": crawl.allow_private_addresses,
             # The largest response accepted (pages and documents alike); larger ones are error rows.
             "DOWNLOAD_MAXSIZE": crawl.max_document_bytes,
             "DOWNLOAD_WARNSIZE": min(5 * 1024 * 1024, crawl.max_document_bytes),

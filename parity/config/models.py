@@ -36,6 +36,9 @@ class CrawlSettings(_Strict):
     autothrottle: bool = True
     follow_documents: bool = True
     allow_offsite_redirects: bool = False
+    allow_private_addresses: bool = Field(
+        False, description="follow links, redirects and WebFinger answers to hosts that resolve to loopback, "
+        "private, link-local or unique-local addresses (hosts named in the config are always allowed)")
     max_retry_after_seconds: float = Field(
         60.0, ge=0, description="longest Retry-After / rate-limit reset we wait for; longer ⇒ the request fails")
     recheck_days: float | None = Field(
