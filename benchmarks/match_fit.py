@@ -3,7 +3,9 @@
     .venv/bin/python benchmarks/match_fit.py [--write] [--modes lexical,dense]
 
 Collects the candidate features `parity.match.engine.build_batch` computes for every
-post of the three dev splits (newsroom-en, claims-en, politifact-en), fits
+post of the three dev splits (newsroom-en, claims-en, politifact-en), fits, on the inputs
+that `parity.match.features` lists for each model (RANKER_INPUTS, ABSTAINER_INPUTS; the
+registry is the only place feature names are written),
 
 * the ranker: conditional logit (softmax over each post's candidates; "pointwise" =
   logistic regression on pairs is the alternative), label = candidate is the true web
@@ -22,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import pprint
 import sys
 import time
 from pathlib import Path
@@ -34,27 +35,31 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from parity.match import calibration as cal  # noqa: E402
-from parity.match.engine import abstainer_inputs, build_batch, rank_pairs, ranker_inputs  # noqa: E402
+from parity.match.decide import evidence_gate, rank_pairs  # noqa: E402
+from parity.match.engine import build_batch  # noqa: E402
 from parity.match.evaluate import load_split  # noqa: E402
+from parity.match.features import (  # noqa: E402
+    ABSTAINER_INPUTS,
+    RANKER_INPUTS,
+    RANKER_PRIORS,
+    F,
+    Mode,
+    abstainer_inputs,
+    ranker_inputs,
+)
 from parity.match.options import MatchOptions  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 FLOORS = ROOT / "tests" / "match" / "floors.json"
 BENCHES = ("newsroom-en", "claims-en", "politifact-en")
-RANKER_FEATURES = ["link", "bm25n", "bm25rel", "cont", "tcont", "tcov", "tfuzz", "logqlen"]
-DENSE_FEATURES = ["bm25rr", "dcos", "dgap", "dcosrr"]
-ABSTAIN_FEATURES = ["top", "margin", "m_bm25n", "m_cont", "own_link_unmatched", "link", "cont", "tcont", "tcov", "bm25n", "logqlen", "lognshared", "q_bm25n"]
-DENSE_ABSTAIN_FEATURES = ["dcos", "m_dcos", "q_dcos", "z_dcos"]
-LEXICAL_ABSTAIN_FEATURES = ["scont", "hasspec"]  # containment of the post's names and numbers
 RANKER_OBJECTIVE = "softmax"  # or "pointwise" (logistic regression on pairs)
 ABSTAIN_LABEL = "label"  # "has": the post has a counterpart; "label": the top candidate is it
-HAND_PRIORS = {"lagabs": -0.25}  # date distance: no signal in the benchmarks (see calibration.py)
 
 
-def collect(bench: str, split: str, mode: str) -> dict:
+def collect(bench: str, split: str, mode: Mode) -> dict:
     """Candidate features of every post of a split (one organisation per benchmark)."""
     posts, web, truth = load_split(DATA / bench / split)
-    opts = MatchOptions(use_embeddings="on" if mode == "dense" else "off")
+    opts = MatchOptions(use_embeddings="on" if mode is Mode.DENSE else "off")
     truth_by = {t["post_id"]: t for t in truth}
     orgs = sorted({p.org for p in posts})
     assert len(orgs) == 1, "benchmarks hold one organisation"
@@ -150,6 +155,7 @@ def ranker_logit(d: dict, ranker: dict) -> np.ndarray:
 def post_table(d: dict, logit: np.ndarray) -> dict:
     order, starts = rank_pairs(d["pair_post"], logit, d["tie"], d["n_posts"])
     ab, top_pair = abstainer_inputs(d["inputs"], logit, order, starts, d["post_feats"])
+    ab["gate"] = evidence_gate(ab)
     pred = np.array([d["web"][t] if t >= 0 else None for t in top_pair], dtype=object)
     ab["label"] = np.array([float(t is not None and t == p) for t, p in zip(d["truth_web"], pred)])
     ab["has"] = np.array([float(t is not None) for t in d["truth_web"]])
@@ -174,7 +180,7 @@ def scores_at(top: dict, prob: np.ndarray, thr: float) -> tuple[float, float]:
     return link_acc, f1
 
 
-def fit_all(datas: list[dict], ranker_feats: list[str], abst_feats: list[str], c: float = 1.0):
+def fit_all(datas: list[dict], ranker_feats: tuple[F, ...], abst_feats: tuple[F, ...], c: float = 1.0):
     # ranker: pairs of posts whose true page is among the candidates; each benchmark and
     # each post weighs the same
     xs, ys, ws, gs = [], [], [], []
@@ -197,7 +203,7 @@ def fit_all(datas: list[dict], ranker_feats: list[str], abst_feats: list[str], c
         coef, bias = fit_softmax(np.vstack(xs), np.concatenate(ys), np.concatenate(gs), np.concatenate(ws), l2=1.0 / c)
     else:
         coef, bias = fit_logistic(np.vstack(xs), np.concatenate(ys), np.concatenate(ws), c)
-    ranker = {"_bias": bias, **{n: float(v) for n, v in zip(ranker_feats, coef)}, **HAND_PRIORS}
+    ranker = {"_bias": bias, **{n: float(v) for n, v in zip(ranker_feats, coef)}, **RANKER_PRIORS}
     tops = [post_table(d, ranker_logit(d, ranker)) for d in datas]
     ax = np.vstack([np.column_stack([t[n] for n in abst_feats]) for t in tops])
     ay = np.concatenate([t[ABSTAIN_LABEL] for t in tops])
@@ -267,7 +273,27 @@ def cross_validate(datas, ranker_feats, abst_feats, folds=5, c=1.0):
 
 def write_calibration(models: dict) -> None:
     path = ROOT / "parity" / "match" / "calibration.py"
-    text = f'''"""Calibrated parameters of the decision. GENERATED by benchmarks/match_fit.py --write from the
+    path.write_text(calibration_source(models), encoding="utf-8")
+
+
+def calibration_source(models: dict) -> str:
+    """The text of parity/match/calibration.py: the constants as they are, and ``models``
+    ({mode: {"ranker": {name: coef}, "abstainer": {...}, "threshold": t}}) keyed by the
+    feature registry (an unregistered name fails here)."""
+    lines = ["MODELS = {"]
+    for mode, model in models.items():
+        lines.append(f"    Mode.{Mode(mode).name}: {{")
+        for part in ("ranker", "abstainer"):
+            lines.append(f"        {part!r}: {{")
+            for name, coef in model[part].items():
+                key = repr(str(name)) if str(name).startswith("_") else f"F.{F(name).name}"
+                lines.append(f"            {key}: {float(coef)!r},")
+            lines.append("        },")
+        lines.append(f"        'threshold': {float(model['threshold'])!r},")
+        lines.append("    },")
+    lines.append("}")
+    constants = "\n".join(f"{name} = {getattr(cal, name)!r}" for name in CONSTANTS)
+    return f'''"""Calibrated parameters of the decision. GENERATED by benchmarks/match_fit.py --write from the
 dev splits of ../shared/data (newsroom-en, claims-en, politifact-en); do not edit by hand,
 re-run the script. test/ splits are never read by the fit.
 
@@ -280,26 +306,22 @@ abstainer: logistic model over the top candidate's score, its margins over the r
         counterpart. threshold: on that probability, chosen to maximise the mean of
         (link accuracy + social_only F1) over the benchmarks without going below the
         quality gate's floors (tests/match/floors.json).
+Coefficients are keyed by the feature registry (parity.match.features.F); ``_bias`` is the
+intercept.
 """
 
-BM25_K1 = {cal.BM25_K1!r}
-BM25_B = {cal.BM25_B!r}
-TITLE_BOOST = {cal.TITLE_BOOST!r}
-WINDOW_K = {cal.WINDOW_K!r}
-DENSE_K = {cal.DENSE_K!r}
-DENSE_PASSAGES = {cal.DENSE_PASSAGES!r}
-DENSE_LEAD_CHARS = {cal.DENSE_LEAD_CHARS!r}
-DENSE_CHUNK_CHARS = {cal.DENSE_CHUNK_CHARS!r}
-DENSE_CHUNK_STEP = {cal.DENSE_CHUNK_STEP!r}
-DENSE_MAX_CHUNKS = {cal.DENSE_MAX_CHUNKS!r}
-MIN_SHARED = {cal.MIN_SHARED!r}
-LINK_PROB = {cal.LINK_PROB!r}
-RETRIEVAL_MAX_DF = {cal.RETRIEVAL_MAX_DF!r}
-DENSE_GATE = {cal.DENSE_GATE!r}
+from parity.match.features import F, Mode
 
-MODELS = {pprint.pformat(models, width=100, sort_dicts=False)}
+{constants}
+
+{chr(10).join(lines)}
 '''
-    path.write_text(text, encoding="utf-8")
+
+
+#: the hand-set constants of calibration.py, written back as they are
+CONSTANTS = ("BM25_K1", "BM25_B", "TITLE_BOOST", "WINDOW_K", "DENSE_K", "DENSE_PASSAGES", "DENSE_LEAD_CHARS",
+             "DENSE_CHUNK_CHARS", "DENSE_CHUNK_STEP", "DENSE_MAX_CHUNKS", "MIN_SHARED", "LINK_PROB",
+             "RETRIEVAL_MAX_DF", "DENSE_GATE")
 
 
 def main() -> int:
@@ -309,11 +331,10 @@ def main() -> int:
     ap.add_argument("--c", type=float, default=1.0)
     args = ap.parse_args()
     models = dict(cal.MODELS)
-    for mode in args.modes.split(","):
+    for mode in map(Mode, args.modes.split(",")):
         t0 = time.time()
         datas = [collect(b, "dev", mode) for b in BENCHES]
-        rf = RANKER_FEATURES + (DENSE_FEATURES if mode == "dense" else [])
-        af = ABSTAIN_FEATURES + (DENSE_ABSTAIN_FEATURES if mode == "dense" else LEXICAL_ABSTAIN_FEATURES)
+        rf, af = RANKER_INPUTS[mode], ABSTAINER_INPUTS[mode]
         cv = cross_validate(datas, rf, af, c=args.c)
         ranker, abst, tops = fit_all(datas, rf, af, args.c)
         floors = json.loads(FLOORS.read_text()).get(mode) if FLOORS.exists() else None
@@ -325,8 +346,8 @@ def main() -> int:
         print(f"== {mode} ({time.time() - t0:.0f}s) threshold={thr} objective={tot:.3f}")
         print("   5-fold CV on dev:", json.dumps(cv))
         print("   in-sample dev   :", insample)
-        print("   ranker:", {k: round(v, 3) for k, v in ranker.items()})
-        print("   abstainer:", {k: round(v, 3) for k, v in abst.items()})
+        print("   ranker:", {str(k): round(v, 3) for k, v in ranker.items()})
+        print("   abstainer:", {str(k): round(v, 3) for k, v in abst.items()})
         models[mode] = {
             "ranker": {k: round(v, 5) for k, v in ranker.items()},
             "abstainer": {k: round(v, 5) for k, v in abst.items()},

@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/match_speed.py                 # 10k×100k, 20k×200k (growth), 1M×1M over 1,000 orgs
     .venv/bin/python benchmarks/match_speed.py --quick         # 1k×10k and 2k×20k only
     .venv/bin/python benchmarks/match_speed.py --skip-million --profile
+    .venv/bin/python benchmarks/match_speed.py --quick --keep --checkout ../other-worktree   # another version
 
 Synthetic Swedish-like data (pseudo-words from syllables, Zipf frequencies, real Swedish
 stop words, recurring topics so that pages resemble each other, 30 % of posts without a
@@ -13,8 +14,9 @@ separate processes from the JSONL files to the written verdicts ("whole process"
 * baseline: json.loads, scikit-learn TfidfVectorizer on the web items, posts × web
   cosine as one sparse matrix product (in row blocks), top-1 per post, threshold chosen
   in hindsight for its best social_only F1;
-* ours: `parity match --posts … --web … --out … --embeddings off` (the CLI; falls back
-  to `python -m parity.match` when the console script is missing).
+* ours: `python -m parity.cli match --posts … --web … --out … --embeddings off` (the CLI),
+  run in the checkout this script belongs to (or `--checkout DIR`): the installed `parity`
+  console script would measure whatever copy is installed, not this code.
 
 Reported: wall time and CPU time (best of 2 interleaved runs: the machine is shared),
 peak memory of the whole process tree (PSS sampled every 0.5 s, workers included) and of
@@ -176,7 +178,7 @@ def _tree_pss_mb(root: int) -> tuple[float, float]:
     return total / 1024.0, largest / 1024.0
 
 
-def run_child(cmd: list[str], env: dict | None = None) -> tuple[float, float, float, float]:
+def run_child(cmd: list[str], env: dict | None = None, cwd: Path | None = None) -> tuple[float, float, float, float]:
     """Wall seconds, CPU seconds (user + system, worker processes included), the peak of
     the process tree's memory (MB): max of the main process's ru_maxrss and the sampled
     PSS of the whole tree (worker processes included), and the largest single process's
@@ -184,7 +186,7 @@ def run_child(cmd: list[str], env: dict | None = None) -> tuple[float, float, fl
     import threading
 
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd)
     peak = [0.0, 0.0]
     done = threading.Event()
 
@@ -207,11 +209,9 @@ def run_child(cmd: list[str], env: dict | None = None) -> tuple[float, float, fl
 
 
 def ours_cmd(d: Path, out: Path) -> list[str]:
-    exe = Path(PY).with_name("parity")
+    """`parity match` of the checkout the child runs in (``python -m`` puts the cwd first on sys.path)."""
     args = ["--posts", str(d / "posts.jsonl"), "--web", str(d / "web.jsonl"), "--out", str(out), "--embeddings", "off"]
-    if exe.exists():
-        return [str(exe), "match", *args]
-    return [PY, "-m", "parity.match", *args]
+    return [PY, "-m", "parity.cli", "match", *args]
 
 
 def quality(truth_path: Path, pred_path: Path, baseline: bool) -> tuple[float, float]:
@@ -239,7 +239,8 @@ def _scores(truth: dict, pred: dict) -> tuple[float, float]:
     return ok / max(1, n_match), (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def bench_size(base: Path, n_posts: int, n_web: int, n_orgs: int = 1, baseline: bool = True, repeats: int = 2) -> dict:
+def bench_size(base: Path, n_posts: int, n_web: int, n_orgs: int = 1, baseline: bool = True, repeats: int = 2,
+               checkout: Path = ROOT) -> dict:
     d = base / f"{n_posts}x{n_web}x{n_orgs}"
     t = time.perf_counter()
     generate(d, n_posts, n_web, n_orgs)
@@ -254,7 +255,7 @@ def bench_size(base: Path, n_posts: int, n_web: int, n_orgs: int = 1, baseline: 
     runs: dict[str, list] = {name: [] for name, _ in contenders}
     for _ in range(repeats):  # interleaved, so both see the same machine
         for name, cmd in contenders:
-            runs[name].append(run_child(cmd, env))
+            runs[name].append(run_child(cmd, env, cwd=checkout))
     for name, _ in contenders:
         wall = min(r[0] for r in runs[name])
         cpu = min(r[1] for r in runs[name])
@@ -308,13 +309,15 @@ def main() -> int:
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the generated data")
     ap.add_argument("--only-million", action="store_true")
+    ap.add_argument("--checkout", type=Path, default=ROOT, help="the checkout whose `parity match` is measured")
     args = ap.parse_args()
+    checkout = args.checkout.resolve()
     base = Path(os.environ.get("PARITY_SPEED_DIR", "/tmp/parity-speed"))
     if args.only_million:
-        bench_size(base, 1_000_000, 1_000_000, 1000, baseline=False, repeats=1)
+        bench_size(base, 1_000_000, 1_000_000, 1000, baseline=False, repeats=1, checkout=checkout)
         return 0
     sizes = [(1000, 10_000), (2000, 20_000)] if args.quick else [(10_000, 100_000), (20_000, 200_000)]
-    results = [bench_size(base, p, w) for p, w in sizes]
+    results = [bench_size(base, p, w, checkout=checkout) for p, w in sizes]
     growth = {
         f"{who}_{what}": round(results[1][who][what] / results[0][who][what], 2)
         for who in ("ours", "baseline") for what in ("wall_s", "cpu_s")
@@ -323,7 +326,7 @@ def main() -> int:
     if args.profile:
         profile(base, *sizes[0])
     if not args.quick and not args.skip_million:
-        bench_size(base, 1_000_000, 1_000_000, 1000, baseline=False, repeats=1)
+        bench_size(base, 1_000_000, 1_000_000, 1000, baseline=False, repeats=1, checkout=checkout)
     if not args.keep:
         shutil.rmtree(base, ignore_errors=True)
     return 0

@@ -12,26 +12,15 @@ from typing import Any
 from parity.audit.collect import Collected
 from parity.audit.errors import InputError
 from parity.config import LoadedConfig
+from parity.core.embeddings import EMBEDDING_MODES
 from parity.core.records import Verdict
 
 
 def match_collected(collected: Collected, loaded: LoadedConfig) -> list[Verdict]:
     from parity.match import MatchOptions, match_posts
 
-    settings = loaded.config.match
-    options = MatchOptions(
-        grace_hours=loaded.config.crawl.grace_hours,
-        incomplete_orgs=collected.incomplete_orgs,
-        exclude_rules=(*settings.rules, *_exclude_rules(settings.exclude)),
-        use_embeddings=settings.use_embeddings,
-    )
+    options = MatchOptions.from_config(loaded.config, collected.incomplete_orgs)
     return match_posts(collected.posts, collected.web, options)
-
-
-def _exclude_rules(patterns: list[str]) -> list[Any]:
-    from parity.match.options import ExcludeRule
-
-    return [ExcludeRule(name=f"config:{i}", pattern=p) for i, p in enumerate(patterns)]
 
 
 def match_only(posts: Path, web: Path, out: Path, *, sources: Path | None, grace_hours: float,
@@ -43,13 +32,13 @@ def match_only(posts: Path, web: Path, out: Path, *, sources: Path | None, grace
     A broken input line raises RecordError (``file:line: field: message``), a bad flag InputError.
     """
     from parity.match import MatchOptions
-    from parity.match.options import ExcludeRule
+    from parity.match.options import parse_exclude_args
     from parity.match.stream import check_files, match_files
 
-    if embeddings not in ("auto", "on", "off"):
+    if embeddings not in EMBEDDING_MODES:
         raise InputError(f"--embeddings: expected auto, on or off, got {embeddings!r}")
     try:
-        rules = tuple(ExcludeRule(name=f"cli:{i}", pattern=p) for i, p in enumerate(exclude or []))
+        rules = parse_exclude_args(exclude or [], origin="cli")
     except ValueError as exc:
         check_files(posts, web, sources)  # a broken input line is reported first, as always
         raise InputError(f"--exclude: {exc}") from None

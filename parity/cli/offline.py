@@ -16,6 +16,7 @@ from parity.audit import load_history, match_only, rebuild_outputs
 from parity.cli.console import finish, print_history, setup_logging
 from parity.cli.options import ConfigArg, FailUnder, Fmt, OutputFormat, Verbose
 from parity.config import load_config
+from parity.core.embeddings import DEFAULT_EMBEDDINGS
 
 log = logging.getLogger("parity")
 
@@ -28,7 +29,7 @@ def match(
     grace_hours: Annotated[float, typer.Option("--grace-hours", min=0)] = 24.0,
     incomplete_org: Annotated[Optional[list[str]], typer.Option("--incomplete-org", help="treat this org's web side as incomplete")] = None,
     exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="regex: matching posts are excluded (repeatable)")] = None,
-    embeddings: Annotated[str, typer.Option("--embeddings", help="auto|on|off: the optional dense signal")] = "off",
+    embeddings: Annotated[str, typer.Option("--embeddings", help="auto|on|off: the optional dense signal")] = DEFAULT_EMBEDDINGS,
     verbose: Verbose = False,
 ) -> None:
     """Match only, offline, on any data in the record format."""

@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from parity.core.embeddings import DEFAULT_EMBEDDINGS, EmbeddingMode
+
 _ORG_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
@@ -55,7 +57,7 @@ class MatchSettings(_Strict):
     exclude: list[str] = Field(default_factory=list, description="regular expressions; a matching post is excluded")
     rules: list[Literal["greetings", "engagement", "empty"]] = Field(
         default_factory=list, description="built-in exclusion rules (short greetings, pure engagement, empty posts)")
-    use_embeddings: Literal["auto", "on", "off"] = "off"
+    use_embeddings: EmbeddingMode = DEFAULT_EMBEDDINGS
 
     @field_validator("exclude")
     @classmethod

@@ -13,39 +13,34 @@ import sys
 import time
 from typing import Sequence
 
-from parity.match.options import ExcludeRule, MatchOptions
+from parity.core.embeddings import DEFAULT_EMBEDDINGS, EMBEDDING_MODES
+from parity.match.options import MatchOptions, parse_exclude_args
 
 
-def _rules(values: Sequence[str]) -> tuple:
-    out: list = []
-    for v in values:
-        if "=" in v:
-            name, pattern = v.split("=", 1)
-            out.append(ExcludeRule(name.strip(), pattern))
-        else:
-            out.append(v.strip())
-    return tuple(out)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    from parity.core.jsonl import RecordError
-    from parity.match.stream import match_files
-
+def build_parser() -> argparse.ArgumentParser:
+    """The command line (a function so that tests can read its defaults)."""
     ap = argparse.ArgumentParser(prog="python -m parity.match", description="Match posts to web items.")
     ap.add_argument("--posts", required=True)
     ap.add_argument("--web", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--grace-hours", type=float, default=24.0)
     ap.add_argument("--incomplete-org", action="append", default=[])
-    ap.add_argument("--exclude", action="append", default=[])
-    ap.add_argument("--embeddings", choices=["auto", "on", "off"], default="off")
+    ap.add_argument("--exclude", action="append", default=[], help="a built-in rule name or name=regex (repeatable)")
+    ap.add_argument("--embeddings", choices=EMBEDDING_MODES, default=DEFAULT_EMBEDDINGS)
     ap.add_argument("--embedding-cache", default="default")
-    args = ap.parse_args(argv)
+    return ap
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from parity.core.jsonl import RecordError
+    from parity.match.stream import match_files
+
+    args = build_parser().parse_args(argv)
     try:
         opts = MatchOptions(
             grace_hours=args.grace_hours,
             incomplete_orgs=frozenset(args.incomplete_org),
-            exclude_rules=_rules(args.exclude),
+            exclude_rules=parse_exclude_args(args.exclude),
             use_embeddings=args.embeddings,
             embedding_cache=None if args.embedding_cache == "none" else args.embedding_cache,
         )

@@ -2,14 +2,20 @@
 dev splits of ../shared/data (newsroom-en, claims-en, politifact-en); do not edit by hand,
 re-run the script. test/ splits are never read by the fit.
 
-ranker: logistic model over (post, candidate) features -> logit that the candidate is the
-        post's counterpart; hand prior `lagabs` (log1p of |lag| in days) because the
-        benchmarks carry no date signal.
-abstainer: logistic model over the top candidate's logit, its margin over the second and
-        a few post-level features -> probability that the post has a counterpart and that
-        it is the top candidate. threshold: on that probability, chosen to maximise mean
-        (link accuracy + social_only F1) over the benchmarks.
+ranker: conditional logit (softmax over each post's candidates) over (post, candidate)
+        features -> score of the candidate being the post's counterpart (the bias is
+        arbitrary); hand prior `lagabs` (log1p of |lag| in days) because the benchmarks
+        carry no date signal.
+abstainer: logistic model over the top candidate's score, its margins over the runner-up
+        and post-level features -> probability that the top candidate is the post's
+        counterpart. threshold: on that probability, chosen to maximise the mean of
+        (link accuracy + social_only F1) over the benchmarks without going below the
+        quality gate's floors (tests/match/floors.json).
+Coefficients are keyed by the feature registry (parity.match.features.F); ``_bias`` is the
+intercept.
 """
+
+from parity.match.features import F, Mode
 
 BM25_K1 = 1.2
 BM25_B = 0.75
@@ -26,63 +32,77 @@ LINK_PROB = 0.99
 RETRIEVAL_MAX_DF = 0.05
 DENSE_GATE = 0.9
 
-MODELS = {'lexical': {'ranker': {'_bias': -5.98404,
-                        'link': 11.04984,
-                        'bm25n': -4.05384,
-                        'bm25rel': 9.14881,
-                        'cont': -1.89759,
-                        'tcont': 3.54133,
-                        'tcov': 3.16404,
-                        'tfuzz': 1.48286,
-                        'logqlen': 0.0,
-                        'lagabs': -0.25},
-             'abstainer': {'_bias': -6.38345,
-                           'top': 0.84718,
-                           'margin': 0.33653,
-                           'm_bm25n': 0.45859,
-                           'm_cont': 0.05122,
-                           'own_link_unmatched': -0.48603,
-                           'link': 3.95498,
-                           'cont': 1.07107,
-                           'tcont': -0.34079,
-                           'tcov': -0.72154,
-                           'bm25n': 0.60781,
-                           'logqlen': 0.1314,
-                           'lognshared': 0.75281,
-                           'q_bm25n': 3.25563,
-                           'scont': 0.93945,
-                           'hasspec': -0.46042},
-             'threshold': 0.325},
- 'dense': {'ranker': {'_bias': -30.39381,
-                      'link': 9.27968,
-                      'bm25n': 0.02149,
-                      'bm25rel': 4.396,
-                      'cont': -2.32695,
-                      'tcont': 1.00193,
-                      'tcov': 1.26325,
-                      'tfuzz': -0.02101,
-                      'logqlen': 0.0,
-                      'bm25rr': 0.76836,
-                      'dcos': 35.44002,
-                      'dgap': -26.85439,
-                      'dcosrr': 0.44692,
-                      'lagabs': -0.25},
-           'abstainer': {'_bias': -4.24152,
-                         'top': 0.69159,
-                         'margin': 0.17154,
-                         'm_bm25n': 0.97971,
-                         'm_cont': 0.32971,
-                         'own_link_unmatched': -0.76808,
-                         'link': 2.73158,
-                         'cont': 0.03584,
-                         'tcont': -0.51773,
-                         'tcov': -0.42883,
-                         'bm25n': -0.60528,
-                         'logqlen': -0.01458,
-                         'lognshared': 0.26953,
-                         'q_bm25n': 1.86834,
-                         'dcos': -1.00316,
-                         'm_dcos': -0.56857,
-                         'q_dcos': 0.11962,
-                         'z_dcos': 0.20315},
-           'threshold': 0.2875}}
+MODELS = {
+    Mode.LEXICAL: {
+        'ranker': {
+            '_bias': -5.98404,
+            F.LINK: 11.04984,
+            F.BM25N: -4.05384,
+            F.BM25REL: 9.14881,
+            F.CONT: -1.89759,
+            F.TCONT: 3.54133,
+            F.TCOV: 3.16404,
+            F.TFUZZ: 1.48286,
+            F.LOGQLEN: 0.0,
+            F.LAGABS: -0.25,
+        },
+        'abstainer': {
+            '_bias': -6.38345,
+            F.TOP: 0.84718,
+            F.MARGIN: 0.33653,
+            F.M_BM25N: 0.45859,
+            F.M_CONT: 0.05122,
+            F.OWN_LINK_UNMATCHED: -0.48603,
+            F.LINK: 3.95498,
+            F.CONT: 1.07107,
+            F.TCONT: -0.34079,
+            F.TCOV: -0.72154,
+            F.BM25N: 0.60781,
+            F.LOGQLEN: 0.1314,
+            F.LOGNSHARED: 0.75281,
+            F.Q_BM25N: 3.25563,
+            F.SCONT: 0.93945,
+            F.HASSPEC: -0.46042,
+        },
+        'threshold': 0.325,
+    },
+    Mode.DENSE: {
+        'ranker': {
+            '_bias': -30.39381,
+            F.LINK: 9.27968,
+            F.BM25N: 0.02149,
+            F.BM25REL: 4.396,
+            F.CONT: -2.32695,
+            F.TCONT: 1.00193,
+            F.TCOV: 1.26325,
+            F.TFUZZ: -0.02101,
+            F.LOGQLEN: 0.0,
+            F.BM25RR: 0.76836,
+            F.DCOS: 35.44002,
+            F.DGAP: -26.85439,
+            F.DCOSRR: 0.44692,
+            F.LAGABS: -0.25,
+        },
+        'abstainer': {
+            '_bias': -4.24152,
+            F.TOP: 0.69159,
+            F.MARGIN: 0.17154,
+            F.M_BM25N: 0.97971,
+            F.M_CONT: 0.32971,
+            F.OWN_LINK_UNMATCHED: -0.76808,
+            F.LINK: 2.73158,
+            F.CONT: 0.03584,
+            F.TCONT: -0.51773,
+            F.TCOV: -0.42883,
+            F.BM25N: -0.60528,
+            F.LOGQLEN: -0.01458,
+            F.LOGNSHARED: 0.26953,
+            F.Q_BM25N: 1.86834,
+            F.DCOS: -1.00316,
+            F.M_DCOS: -0.56857,
+            F.Q_DCOS: 0.11962,
+            F.Z_DCOS: 0.20315,
+        },
+        'threshold': 0.2875,
+    },
+}

@@ -1,6 +1,6 @@
 """Post classification: which posts are not announcements needing a written counterpart.
 
-Always excluded (contract §3): replies (``kind == "reply"``) and shares
+Always excluded (../shared/contracts.md, "Records": verdict ``excluded``): replies (``kind == "reply"``) and shares
 (``kind == "share"``). Configured rules add more; built-in named rules:
 
 * ``greetings`` – short seasonal or courtesy posts ("God jul!", "Trevlig helg",
@@ -18,7 +18,28 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from parity.match.options import ExcludeRule
+
+@dataclass(frozen=True)
+class ExcludeRule:
+    """A configured exclusion: posts whose text matches ``pattern`` are ``excluded``.
+
+    ``pattern`` is a Python regular expression searched case-insensitively in the
+    post text. ``max_words`` (optional) limits the rule to short posts, so that a
+    greeting inside a long announcement does not exclude the announcement.
+    ``platforms`` (optional) limits the rule to some platforms.
+    """
+
+    name: str
+    pattern: str
+    max_words: int | None = None
+    platforms: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        try:
+            re.compile(self.pattern)
+        except re.error as exc:  # pragma: no cover - message path
+            raise ValueError(f"exclude rule {self.name!r}: bad pattern: {exc}") from exc
+
 
 _GREETING = (
     r"^\W*(?:god\s+jul|glad\s+(?:jul|påsk|midsommar|valborg|lucia|alla\s+hjärtans\s+dag|nationaldag|advent|första\s+advent|\w+dag)"

@@ -12,6 +12,7 @@ import hashlib
 import os
 import sqlite3
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
@@ -53,6 +54,19 @@ def default_cache_dir() -> Path:
         return Path(base)
     xdg = os.environ.get("XDG_CACHE_HOME")
     return Path(xdg) / "reach-parity" if xdg else Path.home() / ".cache" / "reach-parity"
+
+
+@dataclass
+class OrgVectors:
+    """The dense vectors of one organisation: its posts, its items' passages (grouped by
+    item; ``starts`` = each item's first passage), and per post the mean and spread of its
+    cosine to every item (query-performance predictors of the abstainer)."""
+
+    post_vec: np.ndarray
+    pas_vec: np.ndarray
+    starts: np.ndarray
+    mean: np.ndarray
+    std: np.ndarray
 
 
 class VectorCache:

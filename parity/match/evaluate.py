@@ -1,6 +1,6 @@
 """Scoring verdicts against a benchmark's ``truth.jsonl``.
 
-    python -m parity.match.evaluate --data ../shared/data/claims-en/dev [--embeddings auto|on|off]
+    python -m parity.match.evaluate --data ../shared/data/claims-en/dev [--embeddings auto|on|off (default off)]
 
 Link accuracy: among posts whose truth is a match, the share that got ``match``,
 ``partial`` or ``late`` with the right ``web_id``. social_only F1: verdict
@@ -19,7 +19,13 @@ from dataclasses import dataclass, asdict
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from parity.core.embeddings import DEFAULT_EMBEDDINGS, EMBEDDING_MODES
 from parity.core.records import LINKED_VERDICTS, Post, Verdict, WebItem
+from parity.match.engine import match_posts
+from parity.match.options import MatchOptions
+from parity.match.prepare import post_text, to_doc
+from parity.match.retrieve import dense_passages
+from parity.match.text import clean_social
 
 
 @dataclass
@@ -98,21 +104,24 @@ def score(verdicts: Sequence[Verdict] | Iterable[dict], truth: Sequence[dict]) -
     )
 
 
-def evaluate_split(directory: str | Path, opts=None) -> tuple[Scores, float]:
-    from parity.match import MatchOptions, match_posts
-
+def evaluate_split(directory: str | Path, opts: MatchOptions | None = None) -> tuple[Scores, float]:
     posts, web, truth = load_split(directory)
     start = time.perf_counter()
     verdicts = match_posts(posts, web, opts or MatchOptions())
     return score(verdicts, truth), time.perf_counter() - start
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    from parity.match import MatchOptions
+def dense_texts_for_split(directory: str | Path) -> tuple[list[str], list[str]]:
+    """The query and passage texts the dense path would embed for a benchmark split
+    (lets the quality gate tell whether the vector cache is warm)."""
+    posts, web, _ = load_split(directory)
+    return [clean_social(post_text(p)) for p in posts], dense_passages([to_doc(w) for w in web])[0]
 
+
+def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m parity.match.evaluate", description=__doc__.splitlines()[0])
     ap.add_argument("--data", required=True, action="append", help="a split directory (posts/web/truth.jsonl); repeatable")
-    ap.add_argument("--embeddings", default="auto", choices=["auto", "on", "off"])
+    ap.add_argument("--embeddings", default=DEFAULT_EMBEDDINGS, choices=EMBEDDING_MODES)
     ap.add_argument("--threshold", type=float, default=None)
     ap.add_argument("--json", action="store_true", help="print one JSON object per split")
     args = ap.parse_args(argv)

@@ -221,6 +221,47 @@ class BM25Index:
         return q
 
 
+
+@dataclass
+class PostQueries:
+    """One organisation's posts as queries against its :class:`BM25Index`.
+
+    Built once, read by retrieval (``counts``) and by the comparison features (the rest):
+    term counts, the same binarised and idf-weighted (containment), the attainable BM25
+    maximum of each post, its length in distinct content terms, and the idf mass of its
+    terms no page contains; the same for the post's *specifics* (names and numbers)."""
+
+    counts: sp.csr_matrix  # P × V term counts
+    binary: sp.csr_matrix  # P × V, 1 where the post has the term
+    weighted: sp.csr_matrix  # binary · idf
+    upper: np.ndarray  # P: BM25 upper bound (unseen terms included)
+    length: np.ndarray  # P: distinct content terms, unseen ones included
+    oov_mass: np.ndarray  # P: idf mass of the terms no page has
+    spec_weighted: sp.csr_matrix  # P × V, the specifics' binary · idf
+    spec_oov_mass: np.ndarray  # P
+    has_spec: np.ndarray  # P bool: the post names or numbers something
+
+    @classmethod
+    def build(cls, index: BM25Index, terms: np.ndarray, lengths: np.ndarray, spec_terms: np.ndarray,
+              spec_lengths: np.ndarray, n_terms: int) -> "PostQueries":
+        """From term ids per :func:`to_terms` of the posts and of their specifics."""
+        n_docs = index.weights.shape[0]
+        n_oov = unknown_counts(terms, lengths)
+        q = count_matrix(terms, lengths, n_terms)
+        q_bin = q.copy()
+        q_bin.data = np.ones_like(q_bin.data)
+        q_w = q_bin.multiply(index.idf[None, :]).tocsr() if n_docs else q_bin
+        upper = index.upper_bound(q, n_oov) if n_docs else np.zeros(len(lengths))
+        q_len = np.asarray(q_bin.sum(axis=1)).ravel() + n_oov
+        oov_mass = n_oov * (index.idf_unseen if n_docs else 0.0)
+        n_oov_spec = unknown_counts(spec_terms, spec_lengths)
+        q_spec = count_matrix(spec_terms, spec_lengths, n_terms)
+        q_spec.data = np.ones_like(q_spec.data)
+        q_spec_w = q_spec.multiply(index.idf[None, :]).tocsr() if n_docs else q_spec
+        spec_mass = n_oov_spec * (index.idf_unseen if n_docs else 0.0)
+        has_spec = (np.asarray(q_spec.sum(axis=1)).ravel() + n_oov_spec) > 0
+        return cls(q, q_bin, q_w, upper, q_len, oov_mass, q_spec_w, spec_mass, has_spec)
+
 def sparse_topk(
     s: sp.csr_matrix,
     k: int,

@@ -8,7 +8,7 @@ the files twice instead:
    code of its ``org`` (``json.loads`` of the line, nothing validated, nothing kept);
 2. organisations are packed into chunks of about :data:`CHUNK_BYTES` of JSON (one
    organisation is never split); each chunk — in this process, or in a forked worker
-   that gets only the chunk number — reads its own lines by offset, validates them into
+   (:mod:`parity.match.parallel`) that gets only the chunk number — reads its own lines by offset, validates them into
    :class:`Post` / :class:`WebItem` and runs :func:`match_posts` on them, in-process;
 3. each chunk's verdict lines go to a spill file in input order; the spill files are
    merged into the output in the order of the posts file (one verdict per post).
@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import multiprocessing
 import os
 import shutil
 import tempfile
@@ -48,9 +47,11 @@ from parity.core.jsonl import (
     validate,
     write_records,
 )
-from parity.core.sources import incomplete_web_orgs
-from parity.match.options import MatchOptions
 from parity.core.records import Post, SourceStatus, WebItem
+from parity.core.sources import incomplete_web_orgs
+from parity.match import parallel
+from parity.match.engine import match_posts, workers_for
+from parity.match.options import MatchOptions
 
 log = logging.getLogger(__name__)
 
@@ -113,8 +114,6 @@ def match_files(
 
 
 def _match_in_memory(posts_path, web_path, out_path, opts, sources_path) -> dict[str, int]:
-    from parity.match.engine import match_posts
-
     posts = read_records(posts_path, Post)
     web = read_records(web_path, WebItem)
     opts = _incomplete_orgs(opts, sources_path)
@@ -217,14 +216,8 @@ def _read_chunk(lines: _Lines, rows: np.ndarray, org_names: list[str]) -> list[A
     return out
 
 
-_STATE: dict[str, _Plan] = {}
-
-
-def _match_chunk(k: int) -> tuple[int, int]:
+def _match_chunk(plan: _Plan, k: int) -> tuple[int, int]:
     """Chunk ``k``: read, validate, match; verdict lines to its spill file. Returns (k, count)."""
-    from parity.match.engine import match_posts
-
-    plan = _STATE["plan"]
     posts = _read_chunk(plan.posts, plan.post_rows[k], plan.org_names)
     web = _read_chunk(plan.web, plan.web_rows[k], plan.org_names)
     if not posts:
@@ -240,8 +233,6 @@ def _match_chunk(k: int) -> tuple[int, int]:
 
 def _match_streamed(posts_path: Path, web_path: Path, out_path: Path, opts: MatchOptions,
                     sources_path: str | Path | None, chunk_bytes: int) -> dict[str, int]:
-    from parity.match.engine import _worker_count, match_posts
-
     codes: dict[str, int] = {}
     posts = _scan(posts_path, Post, codes)
     web = _scan(web_path, WebItem, codes)
@@ -250,7 +241,7 @@ def _match_streamed(posts_path: Path, web_path: Path, out_path: Path, opts: Matc
     for name, c in codes.items():
         org_names[c] = name
     n_post_orgs = len(np.unique(posts.orgs))
-    workers = _worker_count(opts, len(posts.offsets) + len(web.offsets), n_post_orgs)
+    workers = workers_for(opts, len(posts.offsets) + len(web.offsets), n_post_orgs)
     n_chunks, chunk_of = _plan(posts, web, codes, opts, chunk_bytes, 4 * workers if workers > 1 else 1)
     post_chunk = chunk_of[posts.orgs]
     plan = _Plan(posts, web, org_names, n_chunks, post_chunk, _rows(post_chunk, n_chunks),
@@ -274,18 +265,11 @@ def _match_streamed(posts_path: Path, web_path: Path, out_path: Path, opts: Matc
     out_path.parent.mkdir(parents=True, exist_ok=True)
     spill = Path(tempfile.mkdtemp(prefix=f".{out_path.name}.chunks.", dir=out_path.parent))
     plan.spill = spill
-    _STATE["plan"] = plan
     try:
         order = sorted(range(n_chunks), key=lambda k: -(len(plan.post_rows[k]) + len(plan.web_rows[k])))
-        if workers == 1:
-            counts = dict(map(_match_chunk, order))
-        else:
-            ctx = multiprocessing.get_context("fork")
-            with ctx.Pool(processes=workers) as pool:
-                counts = dict(pool.imap_unordered(_match_chunk, order))
+        counts = dict(parallel.run(_match_chunk, plan, order, workers))
         stats["verdicts"] = _merge(out_path, spill, post_chunk, counts)
     finally:
-        _STATE.clear()
         shutil.rmtree(spill, ignore_errors=True)
     return stats
 

@@ -100,10 +100,13 @@ def test_embeddings_default_is_the_same_at_every_entry_point() -> None:
     import typer.main
 
     from parity.cli import app
-    from parity.config import MatchSettings
+    from parity.config import AuditConfig, MatchSettings
     from parity.match import MatchOptions
-    from parity.match.__main__ import main as match_main  # noqa: F401 - the module must import
+    from parity.match.__main__ import build_parser
+    from parity.match.evaluate import main as evaluate_main  # noqa: F401 - the module must import
 
     command = typer.main.get_command(app)
     cli_default = next(p.default for p in command.commands["match"].params if p.name == "embeddings")  # type: ignore[attr-defined]
-    assert {cli_default, MatchSettings().use_embeddings, MatchOptions().use_embeddings} == {"off"}
+    module_default = build_parser().get_default("embeddings")  # python -m parity.match
+    assert {cli_default, module_default, MatchSettings().use_embeddings, MatchOptions().use_embeddings} == {"off"}
+    assert MatchOptions.from_config(AuditConfig.model_validate({"org": [{"id": "a", "name": "A"}]})).use_embeddings == "off"

@@ -58,7 +58,7 @@ def test_dev_floors_dense(shared_dir, bench):
 def _cache_warm(shared_dir: Path, bench: str) -> bool:
     """True when the vectors of this dev split are already in the default cache."""
     from parity.match import dense
-    from parity.match.engine import dense_texts_for_split
+    from parity.match.evaluate import dense_texts_for_split
 
     cache = dense.get_cache("default")
     queries, passages = dense_texts_for_split(shared_dir / "data" / bench / "dev")

@@ -1,0 +1,108 @@
+"""What every kind of key fact shares: the :class:`Fact` model, a page's :class:`PageFacts`,
+the normalisation both sides are compared in, and the small helpers of the extractors
+(keys ``md:MM-DD`` and ``t:HH:MM``, literal patterns, overlap of spans, the post's local date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Pattern, Sequence, Union
+from zoneinfo import ZoneInfo
+
+Alt = Union[str, Pattern[str]]
+
+FLAGS = re.IGNORECASE | re.UNICODE
+DASH = "[-–—]"
+SPACE_CHARS = "\u00a0\u202f\u2009\u2007"
+HAS_DIGIT = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One key fact of a post: ``surface`` as written, ``groups`` to satisfy."""
+
+    kind: str  # date | deadline | time | place | amount | phone | email | url
+    surface: str
+    groups: tuple[tuple[Alt, ...], ...]
+    start: int = 0
+    end: int = 0
+
+    def __str__(self) -> str:  # pragma: no cover
+        return self.surface
+
+
+@dataclass
+class PageFacts:
+    """What a web item offers for fact checking (built once per item, lazily)."""
+
+    text: str  # normalised (lower-case, one space, ascii dashes)
+    keys: set[str] = field(default_factory=set)
+    url: str | None = None  # canonical URL host+path, no scheme
+
+
+def normalise(text: str) -> str:
+    """Lower-case, NFC, NBSP → space, all dashes → '-', runs of space → one."""
+    text = unicodedata.normalize("NFC", text or "")
+    for ch in SPACE_CHARS:
+        text = text.replace(ch, " ")
+    text = re.sub("[–—−‒]", "-", text)
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def md(month: int, day: int) -> str | None:
+    if 1 <= month <= 12 and 1 <= day <= 31:
+        return f"md:{month:02d}-{day:02d}"
+    return None
+
+
+def hm(hour: int, minute: int) -> str | None:
+    if hour == 24 and minute == 0:
+        hour = 0
+    if 0 <= hour <= 23 and 0 <= minute <= 59:
+        return f"t:{hour:02d}:{minute:02d}"
+    return None
+
+
+@lru_cache(maxsize=8192)
+def literal(text: str) -> Pattern[str]:
+    words = normalise(text.strip(" .,;:!?")).split(" ")
+    return re.compile(r"(?<!\w)" + r"\s?".join(re.escape(w) for w in words) + r"(?!\w)")
+
+
+def local_date(when: dt.datetime | None, tz: str) -> dt.date | None:
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return when.astimezone(_zone(tz)).date()
+
+
+@lru_cache(maxsize=8)
+def _zone(name: str) -> dt.tzinfo:
+    try:
+        return ZoneInfo(name)
+    except Exception:  # pragma: no cover - missing tzdata
+        return dt.timezone.utc
+
+
+@dataclass
+class Hit:
+    kind: str
+    start: int
+    end: int
+    groups: list[tuple[Alt, ...]]
+
+
+def overlaps(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def prepare_text(text: str) -> str:
+    text = unicodedata.normalize("NFC", text or "")
+    for ch in SPACE_CHARS:
+        text = text.replace(ch, " ")
+    return text
