@@ -111,6 +111,8 @@ def scrapy_settings(crawl: CrawlSettings, store_path: str, run_id: str, warc_pat
             "PARITY_STORE": store_path,
             "PARITY_RUN_ID": run_id,
             "PARITY_MAX_PAGES": crawl.max_pages_per_source,
+            "PARITY_MAX_SITEMAP_DEPTH": crawl.max_sitemap_depth,
+            "PARITY_MAX_SITEMAPS": crawl.max_sitemaps_per_source,
             "PARITY_FOLLOW_DOCUMENTS": crawl.follow_documents,
             "PARITY_WINDOW_DAYS": crawl.window_days,
             "PARITY_MAX_RATE_WAIT": crawl.max_retry_after_seconds,

@@ -34,6 +34,12 @@ class CrawlSettings(_Strict):
     timeout_seconds: float = Field(30.0, gt=0)
     retries: int = Field(3, ge=0, le=10)
     max_pages_per_source: int = Field(2000, ge=1)
+    max_sitemap_depth: int = Field(
+        3, ge=0, description="how deep sitemap indexes may nest below the configured sitemap (an index of indexes "
+        "is depth 2); deeper ones are not read and the source is partial")
+    max_sitemaps_per_source: int = Field(
+        200, ge=1, description="child sitemaps read per source (for a `site` source also the feeds, sitemaps, lists "
+        "and boards it discovers); they also count against max_pages_per_source; more ⇒ the source is partial")
     max_document_bytes: int = Field(20 * 1024 * 1024, ge=1024)
     autothrottle: bool = True
     follow_documents: bool = True
