@@ -64,15 +64,24 @@ class StorePipeline:
         # A fetched page or document: item upsert and ledger 'done' in one transaction (docs/ledger.md).
         fetched = item if isinstance(item, Fetched) else None
         record = prepare(fetched.record if fetched is not None else item)
-        store = shared_store(self.store_path)
         key = getattr(getattr(spider, "spec", None), "key", None)
-        if fetched is not None and isinstance(record, WebItem):
-            store.save_fetched(record, fetched.source_key, fetched.url, fetched.run_id, fetched.outcome)
-        elif isinstance(record, Post):
-            store.upsert_post(record, source_key=key)
-        else:
-            store.upsert_web_item(record, source_key=key)
         tracker = getattr(spider, "tracker", None)
+        try:
+            store = shared_store(self.store_path)
+            if fetched is not None and isinstance(record, WebItem):
+                store.save_fetched(record, fetched.source_key, fetched.url, fetched.run_id, fetched.outcome)
+            elif isinstance(record, Post):
+                store.upsert_post(record, source_key=key)
+            else:
+                store.upsert_web_item(record, source_key=key)
+        except Exception as exc:  # noqa: BLE001 - any back end's error: the record is lost, the source is not ok
+            # A record that could not be stored was not collected: an error row makes the source
+            # partial (its unmatched posts unverifiable), never `ok` with items silently missing.
+            url = fetched.url if fetched is not None else (getattr(record, "url", None) or record.id)
+            reason = f"store_write_failed ({type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''})"
+            if tracker is not None:
+                tracker.failure(str(url), reason, False)
+            raise DropItem(f"{url}: {reason}") from None
         if tracker is not None:
             tracker.items += 1
         return record

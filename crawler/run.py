@@ -10,6 +10,7 @@ status line per source into the store. Exit status: 0 finished, 2 config error,
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -22,7 +23,7 @@ from parity.config import ConfigError, LoadedConfig, load_config
 from parity.core.exitcodes import ExitCode
 from parity.core.records import SourceStatus
 from parity.core.timeutil import parse_time
-from parity.store import SqliteStore
+from parity.store import SqliteStore, StoreBusy, StoreError, open_store
 
 log = logging.getLogger("crawler")
 
@@ -206,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--warc", default=None, metavar="PATH",
                         help="append every downloaded response to this WARC file (gzip; credentials redacted)")
+    parser.add_argument("--store-locked", action="store_true",
+                        help="the caller holds the store's run lock (parity/store/lock.py); otherwise it is taken here")
     args = parser.parse_args(argv)
     configure_logging(args.verbose)
     try:
@@ -216,8 +219,16 @@ def main(argv: list[str] | None = None) -> int:
     now = parse_time(args.now) if args.now else dt.datetime.now(dt.timezone.utc)
     assert now is not None
     try:
-        return run(loaded, args.store, args.run_id, set(args.org) if args.org else None, now, args.verbose,
-                   args.warc)
+        with contextlib.ExitStack() as held:
+            if not args.store_locked:  # run on its own: one run per store, as for `parity audit`
+                store = open_store(args.store)
+                held.callback(store.close)
+                held.enter_context(store.lock_run(args.run_id))
+            return run(loaded, args.store, args.run_id, set(args.org) if args.org else None, now, args.verbose,
+                       args.warc)
+    except (StoreBusy, StoreError) as exc:
+        print(str(exc), file=sys.stderr)
+        return ExitCode.USAGE
     except KeyboardInterrupt:
         return ExitCode.INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - a bug: one line on stderr, the traceback only on request

@@ -19,10 +19,13 @@ from parity.core.timeutil import format_time
 
 
 def run_crawl(config_path: Path, store_path: Path, run_id: str, now: dt.datetime,
-              orgs: list[str] | None = None, verbose: bool = False, warc: Path | None = None) -> int:
+              orgs: list[str] | None = None, verbose: bool = False, warc: Path | None = None,
+              lock_fds: tuple[int, ...] | None = None) -> int:
     """Run ``python -m crawler.run`` and return its exit status.
 
     ``warc``: the WARC file the crawl appends every downloaded response to (None: no archive).
+    ``lock_fds``: we hold the store's run lock (parity/store/lock.py); its descriptors are passed
+    on and the child is told not to take the lock itself. None: the child takes it.
     """
     cmd = [sys.executable, "-m", "crawler.run", "--config", str(config_path), "--store", str(store_path),
            "--run-id", run_id, "--now", format_time(now) or ""]
@@ -32,7 +35,9 @@ def run_crawl(config_path: Path, store_path: Path, run_id: str, now: dt.datetime
         cmd.append("--verbose")
     if warc is not None:
         cmd += ["--warc", str(warc)]
-    return _wait_for(cmd)
+    if lock_fds is not None:
+        cmd.append("--store-locked")
+    return _wait_for(cmd, lock_fds or ())
 
 
 def run_discover(url: str, org_id: str | None = None, name: str | None = None, no_robots: bool = False,
@@ -45,11 +50,11 @@ def run_discover(url: str, org_id: str | None = None, name: str | None = None, n
     return _wait_for(cmd)
 
 
-def _wait_for(cmd: list[str]) -> int:
+def _wait_for(cmd: list[str], pass_fds: tuple[int, ...] = ()) -> int:
     """Start ``cmd`` and wait; an interrupted child that stopped cleanly reports 130."""
     env = dict(os.environ)
     env.setdefault("PYTHONUNBUFFERED", "1")
-    child = subprocess.Popen(cmd, env=env)
+    child = subprocess.Popen(cmd, env=env, pass_fds=pass_fds)
     interrupted = False
     while True:
         try:
