@@ -64,8 +64,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import ValidationError
 
 from crawler.pages.dates import parse_datetime
-from crawler.pages.tabular import csv_rows, decode_table, header_delimiter
-from parity.core.jsonl import RecordError, parse_text_line, validate
+from crawler.pages.tabular import csv_rows, decode_table, describe_header, header_delimiter
+from parity.core.jsonl import RecordError, json_problem, parse_text_line, validate
 from parity.core.records import Media, Post
 
 log = logging.getLogger(__name__)
@@ -187,7 +187,7 @@ def resolve_columns(header: list[str], columns: dict[str, str] | None, where: st
         if field not in ALIASES:
             raise ExportError(where, 0, f"columns.{field}", f"unknown field (known: {', '.join(ALIASES)})")
         if wanted.strip().lower() not in lowered:
-            raise ExportError(where, 1, field, f"column {wanted!r} is not in the file (it has: {', '.join(header)})")
+            raise ExportError(where, 1, field, f"column {wanted!r} is not in the file (it has: {describe_header(header)})")
         mapping[field] = lowered[wanted.strip().lower()]
     for field, names in ALIASES.items():
         if field in mapping:
@@ -198,7 +198,7 @@ def resolve_columns(header: list[str], columns: dict[str, str] | None, where: st
                 break
     for field in REQUIRED:
         if field not in mapping:
-            raise ExportError(where, 1, field, f"no column for it (the file has: {', '.join(header) or 'nothing'}); "
+            raise ExportError(where, 1, field, f"no column for it (the file has: {describe_header(header)}); "
                               f"name one with columns = {{ {field} = \"…\" }}")
     return mapping
 
@@ -305,7 +305,7 @@ def _json_objects(text: str, where: str) -> Iterator[tuple[int, Any]]:
     if stripped[0] == "{":
         try:
             whole = json.loads(text)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # not one object (JSON Lines), or hostile: read line by line
             whole = None
         if isinstance(whole, dict):
             for key in ("data", "posts", "items", "tweets"):
@@ -321,6 +321,8 @@ def _json_objects(text: str, where: str) -> Iterator[tuple[int, Any]]:
                     yield number, json.loads(raw)
                 except json.JSONDecodeError as exc:
                     raise ExportError(where, number, "json", f"{exc.msg} at column {exc.colno}") from None
+                except (ValueError, RecursionError) as exc:
+                    raise ExportError(where, number, "json", json_problem(exc)) from None
         return
     if stripped[0] != "[":
         raise ExportError(where, 1, "json", "expected a JSON array of posts")
@@ -338,6 +340,8 @@ def _json_objects(text: str, where: str) -> Iterator[tuple[int, Any]]:
             value, pos = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             raise ExportError(where, exc.lineno, "json", f"{exc.msg} at column {exc.colno}") from None
+        except (ValueError, RecursionError) as exc:
+            raise ExportError(where, line, "json", json_problem(exc)) from None
         yield line, value
 
 
@@ -363,7 +367,7 @@ def read_export(path: str | Path, *, org: str, fmt: str = "auto", columns: dict[
                 first = next((ln for ln in text.splitlines() if ln.strip()), "")
                 try:
                     obj = json.loads(first)
-                except json.JSONDecodeError:
+                except (ValueError, RecursionError):
                     obj = None
                 if isinstance(obj, dict) and "id" in obj and "platform" in obj:
                     fmt = "posts_jsonl"
@@ -383,7 +387,7 @@ def read_export(path: str | Path, *, org: str, fmt: str = "auto", columns: dict[
         if fmt == "meta_csv":
             if not is_meta_header(header):
                 raise ExportError(where, 1, "header", "not a Meta Business Suite export (needs Post ID, Page ID or "
-                                  f"Account ID, Publish time, Permalink; the file has: {', '.join(header)})")
+                                  f"Account ID, Publish time, Permalink; the file has: {describe_header(header)})")
             for line, values in rows:
                 posts.append(meta_row_to_post(dict(zip(header, values)), org=org, where=where, line=line, zone=zone,
                                               as_platform=as_platform))

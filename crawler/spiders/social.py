@@ -38,6 +38,7 @@ from crawler.secrets import process_redactor, strip_secrets
 from crawler.spiders.base import SourceSpider, classify_failure
 from crawler.store_access import shared_store
 from parity.core.records import Post
+from parity.core.surrogates import repair
 from parity.core.timeutil import format_time, parse_time
 
 log = logging.getLogger(__name__)
@@ -218,8 +219,14 @@ class SocialSpider(SourceSpider):
         log.warning("%s: %s: %s", self.spec.key, strip_secrets(response.url), reason)
 
     def json_body(self, response: Response, what: str) -> Any:
+        """The answer as JSON; lone surrogates (``"\\ud800"``) replaced by U+FFFD and counted."""
         try:
-            return json.loads(response.text)
+            data, fixed = repair(json.loads(response.text))
+            if fixed:
+                self.tracker.notes["repaired_characters"] = int(self.tracker.notes.get("repaired_characters", 0)) + fixed
+                log.warning("%s: %s: %d invalid characters (lone surrogates) replaced by U+FFFD", self.spec.key,
+                            strip_secrets(response.url), fixed)
+            return data
         except RecursionError:
             self.parse_error(response, f"{what}: not JSON (nested too deeply)")
             return None

@@ -15,6 +15,7 @@ import pandas as pd
 
 from parity.core.jsonl import RecordError, read_records, write_text_atomic
 from parity.core.records import Post, SourceStatus, Verdict, WebItem
+from parity.report.summary_file import read_summary
 
 CSV_COLUMNS = [
     "post_id", "org", "platform", "published_at", "verdict", "score", "web_id", "web_url", "web_title",
@@ -68,11 +69,7 @@ def read_audit_folder(folder: Path) -> AuditFolder:
     for required in ("posts.jsonl", "verdicts.jsonl"):
         if not (folder / required).exists():
             raise RecordError(f"{folder / required}: file not found (is {folder} an audit folder?)")
-    summary_path = folder / "summary.json"
-    try:
-        summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else {}
-    except ValueError as exc:
-        raise RecordError(f"{summary_path}: not valid JSON ({exc})") from None
+    summary = read_summary(folder / "summary.json")
     return AuditFolder(
         posts=optional("posts.jsonl", Post), web=optional("web.jsonl", WebItem),
         verdicts=optional("verdicts.jsonl", Verdict), sources=optional("sources.jsonl", SourceStatus),

@@ -49,7 +49,7 @@ def mastodon_app(where: dict[str, str]) -> Scripted:
 
 def webfinger_app(where: dict[str, str]) -> Scripted:
     """The lookup misses; WebFinger names the internal host as the account's instance."""
-    jrd = lambda r: json_answer({"subject": "acct:felby@felby.example", "links": [  # noqa: E731
+    jrd = lambda r: json_answer({"subject": "acct:felby@felby.example", "links": [
         {"rel": "self", "type": "application/activity+json", "href": f"{where['internal']}/users/felby"},
         {"rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": f"{where['internal']}/@felby"}]})
     return Scripted("finger", {"/api/v1/accounts/lookup": lambda r: json_answer({"error": "Record not found"}, 404),
