@@ -284,7 +284,7 @@ def meta_row_to_post(row: dict[str, str], *, org: str, where: str, line: int, zo
         media = [Media(type="image", alt=None, url=None, alt_unknown=True)]
     elif post_type.lower() in ("videos", "video", "reels", "ig reel", "live"):
         media = [Media(type="video", alt=None, url=None, alt_unknown=True)]
-    from crawler.pages.youtube import links_in_text
+    from crawler.pages.links import links_in_text
 
     return Post(id=pid, org=org, platform=platform, account=account, url=permalink, published_at=published,
                 text=text, links=[u for u in links_in_text(text)], lang=(languages[:2].lower() or None),

@@ -15,7 +15,7 @@ from parity.core.surrogates import repair_model
 from parity.store import SqliteStore
 
 from crawler.exports_import import read_export
-from crawler.pages.register import read_register
+from crawler.pages.web.register import read_register
 from crawler.pages.types import PageError
 from crawler.sources import SourceSpec
 

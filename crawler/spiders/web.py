@@ -39,7 +39,6 @@ from crawler.spiders.sniff import (
     block_reason,
     looks_like_document,
     outcome_of,
-    response_headers,
 )
 from crawler.store_access import shared_store
 from parity.core.records import WebItem, web_item_id
@@ -61,7 +60,7 @@ _META_KEYS = ("item_url", "item_title", "item_published", "item_extra", "link_te
               "sitemap_lastmod", "src", "follow", "selectors", "include", "exclude", "candidate", "board",
               "sitemap_depth")
 
-__all__ = ["CALLBACKS", "WebSourceSpider", "response_headers"]
+__all__ = ["CALLBACKS", "WebSourceSpider"]
 
 
 class WebSourceSpider(SourceSpider):

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from crawler.discover.readers import Found, follow_prefix, home_findings, include_patterns
+from crawler.discover.readers import Found, follow_prefix, include_patterns
 from crawler.discover.render import render_toml, slug
+from crawler.pages.page_input import PageInput
+from crawler.pages.web.home import home_findings
 from parity.config import load_config
 from parity.demo import DemoWorld
 from parity.demo.httpserver import Request
@@ -29,7 +31,7 @@ def _page(site: SjobackaSite, path: str) -> tuple[dict[str, str], bytes]:
 def test_home_findings_on_the_demo_start_page() -> None:
     site = SjobackaSite(build_scenario().pages)
     headers, body = _page(site, "/")
-    home = home_findings(BASE + "/", headers, body)
+    home = home_findings(PageInput(BASE + "/", headers, body))
     assert home.cms == "sitevision" and home.site_name == "Sjöbacka kommun"
     assert home.feeds == [site.feed_url(BASE)]
     assert BASE + "/nyheter/" in home.lists and BASE + "/driftinformation/" in home.lists

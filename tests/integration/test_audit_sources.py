@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 
-from parity.demo import DemoWorld, Fault
+from parity.demo import DemoWorld
 from tests.conftest import ROOT
+from tests.support.fault_world import FaultWorld
+from tests.support.faults import Fault
 
 pytestmark = pytest.mark.slow
 
@@ -42,7 +44,7 @@ def verdicts(out: Path) -> dict[str, str]:
 
 
 def test_failed_feed_turns_social_only_into_unverifiable(tmp_path: Path) -> None:
-    with DemoWorld(feed_down=True) as world:
+    with FaultWorld(feed_down=True) as world:
         code, out, _ = audit(world, tmp_path)
         expected = world.expected_verdicts()
     assert code == 4
@@ -71,7 +73,7 @@ def test_robots_blocked_feed_is_reported_as_such(tmp_path: Path) -> None:
 
 
 def test_unreachable_robots_txt_means_disallow_all(tmp_path: Path) -> None:
-    with DemoWorld() as world:
+    with FaultWorld() as world:
         world.inject("web", Fault(status=503, path="/robots.txt"))
         code, out, _ = audit(world, tmp_path)
         web_paths = [e.path for e in world.access_log.entries if e.server == "web"]

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from parity.demo import DemoWorld, Fault
 from tests.conftest import ROOT
+from tests.support.fault_world import FaultWorld
+from tests.support.faults import Fault
 
 pytestmark = pytest.mark.slow
 
@@ -22,7 +23,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_two_nightly_runs_build_history(tmp_path: Path) -> None:
     store = tmp_path / "store.sqlite"
-    with DemoWorld() as world:
+    with FaultWorld() as world:
         config = tmp_path / "demo.toml"
         config.write_text(world.config_toml(), encoding="utf-8")
         first = run("audit", str(config), "--out", str(tmp_path / "night1"), "--store", str(store), "--format", "json")

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.faultserver import FaultServerProcess, Plan, SitePlan
 from tests.reliability.harness import ORG, child_env, config_toml, post, run_parity, store_rows, write_jsonl
+from tests.support.fault_plan import Plan, SitePlan
+from tests.support.faultserver import FaultServerProcess
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -16,8 +16,9 @@ import pytest
 from parity.core.jsonl import read_records
 from parity.core.records import Post, SourceStatus, Verdict, WebItem
 from tests.conftest import ROOT
-from tests.faultserver import FaultServerProcess, Plan, Rule, SitePlan, page_path
 from tests.reliability.harness import ORG, child_env, config_toml, jsonl, post, run_parity, write_jsonl
+from tests.support.fault_plan import Plan, Rule, SitePlan, page_path
+from tests.support.faultserver import FaultServerProcess
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 

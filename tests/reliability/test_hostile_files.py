@@ -17,15 +17,12 @@ import pytest
 
 from parity.core.jsonl import MAX_LINE_BYTES
 from tests.conftest import ROOT
-from tests.faultserver import FaultServerProcess, Plan, SitePlan, page_path
 from tests.reliability.harness import (
     ORG,
-    child_env,
-    config_toml,
     jsonl,
     latest_source_details,
     post,
-    run_parity,
+    run_config,
     write_jsonl,
 )
 from tests.reliability.hostile_apis import (
@@ -34,6 +31,10 @@ from tests.reliability.hostile_apis import (
     mastodon_status,
     serving,
 )
+from tests.support.config import config_toml
+from tests.support.fault_plan import Plan, SitePlan, page_path
+from tests.support.faultserver import FaultServerProcess
+from tests.support.run import child_env
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -88,7 +89,7 @@ def test_hostile_json_lines_exit_2_for_match_and_imports(tmp_path: Path, name: s
     # The same lines in a nightly run's `file` source and register: exit 2 before anything is crawled.
     for group, entry, path, kind in (("social", {"platform": "file", "path": str(posts)}, posts, "posts"),
                                      ("web", {"type": "register", "path": str(register)}, register, "register")):
-        result = run_parity(tmp_path, config_toml([{"id": ORG, group: [entry]}]), command="crawl",
+        result = run_config(tmp_path, config_toml([{"id": ORG, group: [entry]}]), command="crawl",
                             out_name=f"out-{group}")
         assert result.code == 2, result.stderr[-2000:]
         field, words = EXPECTED[name][kind]
@@ -157,7 +158,7 @@ def test_lone_surrogates_are_repaired_and_counted_in_files(tmp_path: Path) -> No
     assert reported.returncode == 0, reported.stderr[-2000:]
     assert re.search(r"posts\.jsonl:1: 2 invalid characters \(lone surrogates\) replaced by U\+FFFD", reported.stderr)
     assert "Storgatan \ufffd \ufffd" in (folder / "report.html").read_text(encoding="utf-8")
-    result = run_parity(tmp_path, config_toml([{"id": ORG, "social": [
+    result = run_config(tmp_path, config_toml([{"id": ORG, "social": [
         {"platform": "file", "path": str(folder / "posts.jsonl")}]}]), command="crawl")
     assert result.code == 0, result.stderr[-2000:]
     [stored] = jsonl(result.out / "posts.jsonl")
@@ -171,7 +172,7 @@ def test_a_file_that_is_not_a_table_never_prints_its_content(tmp_path: Path, kin
     source = ({"type": "register", "path": "/proc/self/environ"} if kind == "register"
               else {"platform": "file", "path": "/proc/self/environ"})
     group = "web" if kind == "register" else "social"
-    result = run_parity(tmp_path, config_toml([{"id": ORG, group: [source]}]), command="crawl",
+    result = run_config(tmp_path, config_toml([{"id": ORG, group: [source]}]), command="crawl",
                         env={"PARITYCANARY": canary.split("=", 1)[1]})
     assert result.code == 2
     line = problem(result.stderr, Path("/proc/self/environ"), 1, "title" if kind == "register" else "text")
@@ -184,7 +185,7 @@ def test_wrong_columns_still_named(tmp_path: Path) -> None:
     """An ordinary CSV with other headers: its column names are shown, as before."""
     register = tmp_path / "register.csv"
     register.write_text("titel,brödtext,datum\nVatten,Storgatan,2026-03-02\n", encoding="utf-8")
-    result = run_parity(tmp_path, config_toml([{"id": ORG, "web": [{"type": "register", "path": str(register)}]}]),
+    result = run_config(tmp_path, config_toml([{"id": ORG, "web": [{"type": "register", "path": str(register)}]}]),
                         command="crawl")
     assert result.code == 2
     line = problem(result.stderr, register, 1, "title")
@@ -208,7 +209,7 @@ def test_lone_surrogates_in_a_json_feed_and_an_api_answer(tmp_path: Path) -> Non
             serving((mastodon, "127.0.0.1")) as base:
         config = config_toml([{"id": ORG, "web": [{"type": "feed", "url": server.url() + "/feed.json"}], "social": [
             {"platform": "mastodon", "account": "felby@social.example", "api": base["mastodon"]}]}])
-        result = run_parity(tmp_path, config, command="crawl")
+        result = run_config(tmp_path, config, command="crawl")
     assert result.code == 0, result.stderr[-3000:]
     assert {s["kind"]: (s["status"], s["items"] > 0) for s in result.sources()} == {
         "feed": ("ok", True), "mastodon": ("ok", True)}

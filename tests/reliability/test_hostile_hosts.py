@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.harness import ORG, config_toml, jsonl, run_parity
+from tests.reliability.harness import ORG, jsonl, run_config
 from tests.reliability.hostile_apis import (
     Request,
     Scripted,
@@ -23,6 +23,7 @@ from tests.reliability.hostile_apis import (
     mastodon_status,
     serving,
 )
+from tests.support.config import config_toml
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 
@@ -79,7 +80,7 @@ def test_api_paging_webfinger_and_redirects_stay_on_the_configured_host(tmp_path
             {"platform": "facebook", "page_id": "4711", "token_env": "FB_TOKEN", "api": base["graph"]},
             {"platform": "facebook", "page_id": "4712", "token_env": "FB_TOKEN", "api": base["graph"]},
         ]}], retries=0)
-        result = run_parity(tmp_path, config, "--warc", command="crawl", env={"FB_TOKEN": TOKEN})
+        result = run_config(tmp_path, config, "--warc", command="crawl", env={"FB_TOKEN": TOKEN})
     assert internal.seen == []  # 0 requests reached the internal host: no paging, WebFinger or redirect hop
     assert [s.authorization for s in graph.seen] == [f"Bearer {TOKEN}"] * 2  # the token went to the API only
     assert result.code == 4, result.stderr[-3000:]
@@ -136,7 +137,7 @@ def test_redirects_to_private_addresses_need_the_setting(tmp_path: Path, allow_p
                                                   {"type": "page", "url": base["site"] + "/via-dns"},
                                                   {"type": "page", "url": base["site"] + "/egen"}]}],
                              allow_offsite_redirects=True, allow_private_addresses=allow_private, retries=0)
-        result = run_parity(tmp_path, config, command="crawl")
+        result = run_config(tmp_path, config, command="crawl")
     pages = {s["url"].rsplit("/", 1)[1]: s for s in result.sources()}
     assert pages["egen"]["status"] == "ok" and pages["egen"]["items"] == 1  # the configured host is trusted
     titles = sorted(w["title"] for w in jsonl(result.out / "web.jsonl"))

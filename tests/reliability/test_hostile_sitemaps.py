@@ -14,8 +14,10 @@ from typing import Any
 
 import pytest
 
-from tests.faultserver import FaultServerProcess, Plan, SitePlan, page_path
-from tests.reliability.harness import ORG, config_toml, jsonl, run_parity
+from tests.reliability.harness import ORG, jsonl, run_config
+from tests.support.config import config_toml
+from tests.support.fault_plan import Plan, SitePlan, page_path
+from tests.support.faultserver import FaultServerProcess
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 
@@ -55,7 +57,7 @@ def test_sitemap_index_chain_stops_at_its_cap(tmp_path: Path, settings: dict[str
     with FaultServerProcess(Plan(sites={"main": site}), tmp_path / "srv") as server:
         config = config_toml([{"id": ORG, "web": [{"type": "sitemap", "url": server.url() + "/idx/r.xml"}]}],
                              **settings)
-        result = run_parity(tmp_path, config, command="crawl")
+        result = run_config(tmp_path, config, command="crawl")
     fetched = [e["target"] for e in server.log() if e["target"].startswith("/idx/")]
     assert len(fetched) == len(set(fetched)) == requests  # each index once, the cap exactly
     if reason == "sitemap_depth":
@@ -81,7 +83,7 @@ def test_site_start_page_naming_many_feeds_is_capped(tmp_path: Path) -> None:
     with FaultServerProcess(Plan(sites={"main": SitePlan(pages=1, seed=82, custom=custom)}), tmp_path / "srv") as server:
         config = config_toml([{"id": ORG, "web": [{"type": "site", "url": server.url() + "/"}]}],
                              max_sitemaps_per_source=20)
-        result = run_parity(tmp_path, config, command="crawl")
+        result = run_config(tmp_path, config, command="crawl")
     feeds = [e["target"] for e in server.log() if e["target"].startswith("/feeds/")]
     assert len(feeds) == len(set(feeds)) == 20
     [source] = result.sources()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.harness import ORG, config_toml, jsonl, run_parity, store_rows
+from tests.reliability.harness import ORG, jsonl, run_config, store_rows
 from tests.reliability.hostile_apis import (
     Request,
     Scripted,
@@ -25,6 +25,7 @@ from tests.reliability.hostile_apis import (
     json_answer,
     serving,
 )
+from tests.support.config import config_toml
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 
@@ -87,7 +88,7 @@ def test_tokens_echoed_in_api_errors_never_reach_any_output(tmp_path: Path) -> N
             {"platform": "x", "user_id": "4712", "token_env": "X_TOKEN", "api": base["x"]},
             {"platform": "x", "user_id": "4715", "token_env": "X_TOKEN", "api": base["x"]},
         ]}], retries=0)
-        result = run_parity(tmp_path, config, "--verbose", "--warc",
+        result = run_config(tmp_path, config, "--verbose", "--warc",
                             env={"FB_TOKEN": fb, "X_TOKEN": xt, "PARITY_DEBUG": "1"})
     assert result.code == 4, result.stderr[-3000:]
     # Every credentialed request did carry its token (so every answer quoted it) ...

@@ -25,17 +25,11 @@ from crawler.tracking import SourceTracker
 from parity.core.records import Post
 from parity.store import SqliteStore, StoreBusy
 from tests.conftest import ROOT
-from tests.faultserver import FaultServerProcess, Plan, SitePlan, page_token
-from tests.reliability.harness import (
-    ORG,
-    child_env,
-    config_toml,
-    jsonl,
-    run_parity,
-    signal_group,
-    start_parity,
-    store_rows,
-)
+from tests.reliability.harness import ORG, jsonl, run_config, start_config, store_rows
+from tests.support.config import config_toml
+from tests.support.fault_plan import Plan, SitePlan, page_token
+from tests.support.faultserver import FaultServerProcess
+from tests.support.run import child_env, signal_group
 
 PAGES = 40
 
@@ -62,9 +56,9 @@ def test_second_run_on_a_busy_store_is_refused_and_the_first_completes(tmp_path:
     with FaultServerProcess(slow_site(), tmp_path / "srv") as server:
         config = config_toml([{"id": ORG, "web": [{"type": "sitemap", "url": server.url() + "/sitemap.xml"}]}],
                              concurrency_per_host=1)
-        first, out, store = start_parity(tmp_path, config)
+        first, out, store = start_config(tmp_path, config)
         holder = wait_for_holder(store, first)
-        second = run_parity(tmp_path, config, out_name="out2", timeout=60)
+        second = run_config(tmp_path, config, out_name="out2", timeout=60)
         crawl_alone = subprocess.run(
             [sys.executable, "-m", "crawler.run", "--config", str(tmp_path / "audit.toml"), "--store", str(store),
              "--run-id", "manual"], capture_output=True, text=True, cwd=ROOT, timeout=60, env=child_env(), check=False)
@@ -98,12 +92,12 @@ def test_the_lock_dies_with_its_run(tmp_path: Path) -> None:
     with FaultServerProcess(slow_site(), tmp_path / "srv") as server:
         config = config_toml([{"id": ORG, "web": [{"type": "sitemap", "url": server.url() + "/sitemap.xml"}]}],
                              concurrency_per_host=1)
-        first, _, store = start_parity(tmp_path, config)
+        first, _, store = start_config(tmp_path, config)
         wait_for_holder(store, first)
         time.sleep(1.0)
         signal_group(first, signal.SIGKILL)
         first.communicate(timeout=30)
-        rerun = run_parity(tmp_path, config, out_name="out2")
+        rerun = run_config(tmp_path, config, out_name="out2")
     assert rerun.code == 0, rerun.stderr[-2000:]
     assert [s["items"] for s in rerun.sources()] == [PAGES]
 
