@@ -86,8 +86,7 @@ def _csv(where: str, text: str, encoding: str) -> list[RegisterEntry]:
     columns = [normalize_space(name).lower() for name in header]
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
-        raise _fail(where, 1, missing[0], f"missing column (needs {', '.join(REQUIRED_COLUMNS)}; the file has: "
-                                          f"{describe_header(columns)})")
+        raise _fail(where, 1, missing[0], f"missing column (the file has: {describe_header(columns)})")
     return [_entry(where, line, dict(zip(columns, values, strict=False)), encoding) for line, values in rows]
 
 
