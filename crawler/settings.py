@@ -56,6 +56,8 @@ BASE_SETTINGS: dict[str, Any] = {
         # robots.txt is fetched for a new host, and again on the address a response came from).
         "crawler.middlewares.egress.EgressGuardMiddleware": 60,
         "crawler.middlewares.egress.PeerAddressGuardMiddleware": 940,
+        # A document found by several spiders is fetched once; the others share its answer.
+        "crawler.middlewares.documents.DocumentOnceMiddleware": 945,
         # Last before the wire: one per-host gate for all spiders (concurrency, delay, rate-limit pauses).
         "crawler.middlewares.hostlimit.HostGateMiddleware": 950,
     },
@@ -69,6 +71,8 @@ BASE_SETTINGS: dict[str, Any] = {
     "PARITY_MAX_RATE_WAIT": 60.0,
     # Items no longer listed by their source, re-checked (conditional GET) per source and run.
     "PARITY_RECHECK_MAX": 100,
+    # Worker processes reading documents (PDF, .docx) within their budget (crawler/spiders/documents.py).
+    "PARITY_DOCUMENT_WORKERS": 2,
     "EXTENSIONS": {
         "scrapy.extensions.telnet.TelnetConsole": None,
         # The WARC evidence archive (crawler/warc.py); inactive unless PARITY_WARC names a file.
@@ -120,6 +124,8 @@ def scrapy_settings(crawl: CrawlSettings, store_path: str, run_id: str, warc_pat
             "PARITY_ALLOW_PRIVATE_ADDRESSES": crawl.allow_private_addresses,
             # The largest response accepted (pages and documents alike); larger ones are error rows.
             "DOWNLOAD_MAXSIZE": crawl.max_document_bytes,
+            "PARITY_DOCUMENT_MAX_PAGES": crawl.max_document_pages,
+            "PARITY_DOCUMENT_MAX_SECONDS": crawl.max_document_seconds,
             "DOWNLOAD_WARNSIZE": min(5 * 1024 * 1024, crawl.max_document_bytes),
             "PARITY_RECHECK_DAYS": crawl.recheck_days,
             "PARITY_WARC": warc_path,

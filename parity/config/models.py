@@ -41,6 +41,11 @@ class CrawlSettings(_Strict):
         200, ge=1, description="child sitemaps read per source (for a `site` source also the feeds, sitemaps, lists "
         "and boards it discovers); they also count against max_pages_per_source; more ⇒ the source is partial")
     max_document_bytes: int = Field(20 * 1024 * 1024, ge=1024)
+    max_document_pages: int = Field(
+        1000, ge=1, description="a linked PDF with more pages is not read: error row document_too_costly")
+    max_document_seconds: float = Field(
+        30.0, gt=0, description="extraction time one document may cost (in a worker process); past it: error row "
+        "document_too_costly (a page that never ends: its worker is stopped 5 s later)")
     autothrottle: bool = True
     follow_documents: bool = True
     allow_offsite_redirects: bool = False
