@@ -9,20 +9,19 @@ from __future__ import annotations
 
 import logging
 
+from crawler.exports_import import read_export
+from crawler.pages.types import PageError
+from crawler.pages.web.register import read_register
+from crawler.sources import SourceSpec
 from parity.core.jsonl import RecordError
 from parity.core.records import SourceStatus, WebItem, web_item_id
 from parity.core.surrogates import repair_model
-from parity.store import SqliteStore
-
-from crawler.exports_import import read_export
-from crawler.pages.web.register import read_register
-from crawler.pages.types import PageError
-from crawler.sources import SourceSpec
+from parity.store import Store
 
 log = logging.getLogger(__name__)
 
 
-def import_register_source(spec: SourceSpec, store: SqliteStore) -> SourceStatus:
+def import_register_source(spec: SourceSpec, store: Store) -> SourceStatus:
     """Rows of what was published on paper become ``register`` web items."""
     try:
         entries = read_register(spec.target)
@@ -43,7 +42,7 @@ def import_register_source(spec: SourceSpec, store: SqliteStore) -> SourceStatus
     return SourceStatus(org=spec.org, kind=spec.kind, url=spec.target, status="ok", items=len(entries))
 
 
-def import_file_source(spec: SourceSpec, store: SqliteStore) -> SourceStatus:
+def import_file_source(spec: SourceSpec, store: Store) -> SourceStatus:
     """Posts from an export file (formats and column mapping: ``crawler.exports_import``).
 
     The whole file is checked first; a bad row fails the source with

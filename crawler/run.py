@@ -18,12 +18,13 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from crawler.secrets import RedactingFormatter, config_secrets, process_redactor
+from crawler.secrets import config_secrets, process_redactor
 from parity.config import ConfigError, LoadedConfig, load_config
 from parity.core.exitcodes import ExitCode
+from parity.core.logs import log_to_stderr
 from parity.core.records import SourceStatus
 from parity.core.timeutil import parse_time
-from parity.store import SqliteStore, StoreBusy, StoreError, open_store
+from parity.store import StoreBusy, StoreError, open_store
 
 log = logging.getLogger("crawler")
 
@@ -69,20 +70,12 @@ def local_importers() -> dict[str, Callable[..., SourceStatus]]:
 
 
 def configure_logging(verbose: bool) -> None:
-    """Our own stderr handler; Scrapy's root handler is not installed (duplicate lines otherwise).
-
-    Every line passes the process's redactor (crawler/secrets.py): an API error quoted in a
-    warning, or an exception's traceback, may carry the token the request was sent with.
-    """
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(RedactingFormatter(process_redactor(), "%(asctime)s %(name)s %(levelname)s: %(message)s",
-                                            "%H:%M:%S"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(logging.INFO)
-    if not verbose:
-        for name in ("scrapy", "twisted", "py.warnings", "trafilatura", "htmldate", "filelock", "asyncio"):
-            logging.getLogger(name).setLevel(logging.WARNING)
+    """Our own stderr handler (parity/core/logs.py); Scrapy's root handler is not installed (duplicate lines
+    otherwise). Scrapy and the libraries stay at WARNING unless ``--verbose``. Every line passes the
+    process's credential redactor (crawler/secrets.py): an API error quoted in a warning, or an
+    exception's traceback, may carry the token the request was sent with."""
+    quiet = () if verbose else ("scrapy", "twisted", "py.warnings", "trafilatura", "htmldate", "filelock", "asyncio")
+    log_to_stderr(logging.INFO, quiet=quiet, rewrite=process_redactor().text)
 
 
 def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | None, now: dt.datetime,
@@ -91,7 +84,7 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
 
     process_redactor().add(config_secrets(loaded))
     specs = source_specs(loaded, orgs)
-    store = SqliteStore(store_path)
+    store = open_store(store_path)
     importers = local_importers()
     spiders = None
     pending = []

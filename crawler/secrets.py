@@ -22,7 +22,6 @@ innocent text); real API tokens are far longer.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 from collections.abc import Iterable
@@ -113,17 +112,6 @@ def config_secrets(loaded: Any) -> list[str]:
             if env and os.environ.get(env):
                 values.append(os.environ[env])
     return values
-
-
-class RedactingFormatter(logging.Formatter):
-    """A log formatter whose output (message, arguments and traceback) passes through a :class:`Redactor`."""
-
-    def __init__(self, redactor: Redactor, fmt: str, datefmt: str | None = None) -> None:
-        super().__init__(fmt, datefmt)
-        self.redactor = redactor
-
-    def format(self, record: logging.LogRecord) -> str:
-        return self.redactor.text(super().format(record))
 
 
 #: The crawl process's redactor: every credential of the config (crawler/run.py adds them before any spider

@@ -14,7 +14,7 @@ from parity.audit.collect import Collected, collect_from_store, export_crawl
 from parity.audit.errors import CrawlCrashed, InputError, Interrupted
 from parity.audit.request import CrawlRequest, CrawlResult, Resolved, resolve
 from parity.core.exitcodes import ExitCode, outcome
-from parity.store import RunLock, SqliteStore
+from parity.store import RunLock, SqliteStore, Store
 
 
 def new_run_id(now: dt.datetime) -> str:
@@ -59,7 +59,7 @@ class Crawled:
 
     run: Resolved
     run_id: str
-    store: SqliteStore
+    store: Store
     collected: Collected
 
 

@@ -6,7 +6,7 @@ Post ids are what the crawler produces (``mastodon:<acct>:<status id>``,
 post's place in the scenario ("9 days back, 07:30"), never from the clock, so
 they are identical in every run while the dates move with ``now``.
 
-Verdicts follow contracts.md §3 with the default 24 h grace period:
+Verdicts follow ../shared/contracts.md, "Records" (the verdict table), with the default 24 h grace period:
 
 * ``match`` – a page carries every key fact and appeared at most 24 h after the post
   (by link, with or without utm parameters, or by text alone);

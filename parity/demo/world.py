@@ -11,9 +11,9 @@ crawler actually fetched. Tests that need failures use
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Literal
 
+from parity.config.write import config_text
 from parity.demo.accesslog import AccessLog
 from parity.demo.bluesky_emulator import BlueskyEmulator
 from parity.demo.httpmsg import Request, Response
@@ -40,14 +40,6 @@ class _Unready:
 
     def handle(self, request: Request) -> Response:
         return Response.make(503, "starting\n", "text/plain; charset=utf-8")
-
-
-def _toml(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    return json.dumps(str(value), ensure_ascii=False)
 
 
 class DemoWorld:
@@ -188,7 +180,7 @@ class DemoWorld:
         grace_hours: float = 24,
         window_days: int = 30,
     ) -> str:
-        """A config in the contract format (contracts.md §4) pointing at this world."""
+        """A config in the contract format (../shared/contracts.md, "Config") pointing at this world."""
         web = self.web_base
         crawl = {
             "delay_seconds": delay_seconds,
@@ -198,22 +190,18 @@ class DemoWorld:
             "grace_hours": grace_hours,
             "window_days": window_days,
         }
-        lines = ["# The bundled demo world (parity.demo); generated, ports change per run.", "[crawl]"]
-        lines += [f"{key} = {_toml(value)}" for key, value in crawl.items()]
-        lines += [
-            "",
-            "[[org]]",
-            f"id = {_toml(ORG_ID)}",
-            f"name = {_toml(ORG_NAME)}",
-            "web = [",
-            f"  {{ type = \"feed\", url = {_toml(self.feed_url)} }},",
-            f"  {{ type = \"sitemap\", url = {_toml(web + '/sitemap.xml')} }},",
-            f"  {{ type = \"listing\", url = {_toml(web + '/nyheter/')}, follow = \"/nyheter/\" }},",
-            f"  {{ type = \"notice_board\", url = {_toml(web + '/anslagstavla')} }},",
-            "]",
-            "social = [",
-            f"  {{ platform = \"mastodon\", account = {_toml(MASTODON_ACCOUNT)}, api = {_toml(self.mastodon_base)} }},",
-            f"  {{ platform = \"bluesky\", account = {_toml(BLUESKY_HANDLE)}, api = {_toml(self.bluesky_base)} }},",
-            "]",
-        ]
-        return "\n".join(lines) + "\n"
+        org = {
+            "id": ORG_ID,
+            "name": ORG_NAME,
+            "web": [
+                {"type": "feed", "url": self.feed_url},
+                {"type": "sitemap", "url": web + "/sitemap.xml"},
+                {"type": "listing", "url": web + "/nyheter/", "follow": "/nyheter/"},
+                {"type": "notice_board", "url": web + "/anslagstavla"},
+            ],
+            "social": [
+                {"platform": "mastodon", "account": MASTODON_ACCOUNT, "api": self.mastodon_base},
+                {"platform": "bluesky", "account": BLUESKY_HANDLE, "api": self.bluesky_base},
+            ],
+        }
+        return "# The bundled demo world (parity.demo); generated, ports change per run.\n" + config_text(crawl, [org])

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from parity.demo import DemoWorld
-from tests.conftest import ROOT
 from tests.support.fault_world import FaultWorld
 from tests.support.faults import Fault
+from tests.support.run import run_parity
 
 pytestmark = pytest.mark.slow
 
@@ -26,13 +24,9 @@ def audit(world: DemoWorld, tmp_path: Path, *extra: str) -> tuple[int, Path, str
     config = tmp_path / "demo.toml"
     config.write_text(world.config_toml(), encoding="utf-8")
     out = tmp_path / "out"
-    result = subprocess.run(
-        [sys.executable, "-m", "parity.cli", "audit", str(config), "--out", str(out), "--store",
-         str(tmp_path / "store.sqlite"), "--format", "json", *extra],
-        capture_output=True, text=True, cwd=ROOT, timeout=180,
-    )
-    assert "Traceback" not in result.stderr, result.stderr[result.stderr.find("Traceback") - 1500:][:6000]
-    return result.returncode, out, result.stderr
+    result = run_parity("audit", config, "--out", out, "--store", tmp_path / "store.sqlite", "--format", "json",
+                        *extra, timeout=180)
+    return result.code, out, result.stderr
 
 
 def by_kind(out: Path) -> dict[str, dict[str, Any]]:

@@ -15,11 +15,9 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from tests.support import run
-from tests.support.config import config_toml  # re-exported, like child_env and run_parity below, for
-from tests.support.run import child_env  # test_exit_codes.py and test_bad_input.py until they import them directly
 
-__all__ = ["NOW", "ORG", "Result", "child_env", "config_toml", "jsonl", "latest_source_details", "post",
-           "run_config", "run_parity", "start_config", "store_rows", "web_rows", "write_jsonl"]
+__all__ = ["NOW", "ORG", "Result", "jsonl", "latest_source_details", "post", "run_config", "start_config",
+           "store_rows", "web_rows", "write_jsonl"]
 
 NOW = "2026-03-10T12:00:00Z"
 ORG = "felby-kommun"
@@ -74,10 +72,6 @@ def run_config(tmp: Path, config_text: str, *extra: str, command: str = "audit",
     args, out, store = _args(tmp, config_text, command, out_name, extra)
     done = run.run_parity(*args, env=env, timeout=timeout, allow_traceback=allow_traceback)
     return Result(done.code, done.stdout, done.stderr, done.seconds, out, store)
-
-
-#: The old name, still imported by test_exit_codes.py and test_bad_input.py until they are migrated.
-run_parity = run_config
 
 
 def start_config(tmp: Path, config_text: str, *extra: str, command: str = "audit",

@@ -17,4 +17,5 @@ top of it lives here. ``parity`` never imports from ``tests``.
 | ``graph_emulator.py`` (+ ``graph_query.py``), ``x_emulator.py``, ``youtube_emulator.py``, ``rssbridge_emulator.py`` | the social APIs only tests use |
 | ``demo_expected.py``, ``data/expected_verdicts.jsonl`` | the demo's expected verdicts written out (regenerate: ``python -m tests.support.demo_expected``) |
 | ``peak_rss.py`` | ``python -m tests.support.peak_rss CMD…``: the peak memory of a command's process tree |
+| ``imports.py`` | the project's import graph read with ``ast`` (tests/test_layout.py, tests/match/test_structure.py) |
 """
