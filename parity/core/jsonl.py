@@ -25,7 +25,7 @@ M = TypeVar("M", bound=BaseModel)
 log = logging.getLogger(__name__)
 
 #: The longest line (bytes, without its line end) a record file may have: far above any real post or
-#: page, far below what would exhaust memory (README, "Record files").
+#: page, far below what would exhaust memory (README, "Security").
 MAX_LINE_BYTES = 16 * 1024 * 1024
 
 
