@@ -78,8 +78,16 @@ def configure_logging(verbose: bool) -> None:
     log_to_stderr(logging.INFO, quiet=quiet, rewrite=process_redactor().text)
 
 
+def _source_done(progress_fd: int | None, key: str) -> None:
+    """A source finished without Scrapy (failed preflight, unsupported): the progress channel counts it."""
+    if progress_fd is not None:
+        from crawler.progress import source_done
+
+        source_done(key)
+
+
 def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | None, now: dt.datetime,
-        verbose: bool = False, warc_path: str | None = None) -> int:
+        verbose: bool = False, warc_path: str | None = None, progress_fd: int | None = None) -> int:
     from crawler.sources import configured_hosts, source_specs
 
     process_redactor().add(config_secrets(loaded))
@@ -104,6 +112,10 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
         for line in unreadable:
             print(line, file=sys.stderr)
         return ExitCode.USAGE
+    if progress_fd is not None:
+        from crawler.progress import start
+
+        start(progress_fd, total=len(specs), done=len(specs) - len(pending))
     if not pending:
         return ExitCode.OK
 
@@ -118,7 +130,7 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
     resumed = begin_run(shared_store(store_path), run_id)
     if resumed:
         log.info("resuming the interrupted run %s: pages it stored are not fetched again", resumed)
-    settings = scrapy_settings(loaded.config.crawl, store_path, run_id, warc_path)
+    settings = scrapy_settings(loaded.config.crawl, store_path, run_id, warc_path, progress=progress_fd is not None)
     settings["PARITY_CONFIGURED_HOSTS"] = configured_hosts(loaded)
     settings["LOG_LEVEL"] = "DEBUG" if verbose else "WARNING"
     settings["LOGSTATS_INTERVAL"] = 60.0
@@ -139,6 +151,7 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
         cls = spiders.get(spec.kind)
         if cls is None:
             unsupported.append(spec)
+            _source_done(progress_fd, spec.key)
             continue
         problem = cls.preflight(spec) if hasattr(cls, "preflight") else None
         if problem:  # e.g. a token variable is unset: fail this source, never start it
@@ -146,6 +159,7 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
             store_now.record_source(run_id, spec.key, SourceStatus(org=spec.org, kind=spec.kind, url=spec.target,
                                                                    status="failed", error=problem))
             log.info("%s: failed (%s)", spec.key, problem)
+            _source_done(progress_fd, spec.key)
             continue
         crawler = process.create_crawler(cls)
         crawlers.append((spec, crawler))
@@ -202,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="append every downloaded response to this WARC file (gzip; credentials redacted)")
     parser.add_argument("--store-locked", action="store_true",
                         help="the caller holds the store's run lock (parity/store/lock.py); otherwise it is taken here")
+    parser.add_argument("--progress-fd", type=int, default=None, metavar="FD",
+                        help="write progress as JSON lines to this inherited file descriptor (crawler/progress.py)")
     args = parser.parse_args(argv)
     configure_logging(args.verbose)
     try:
@@ -218,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
                 held.callback(store.close)
                 held.enter_context(store.lock_run(args.run_id))
             return run(loaded, args.store, args.run_id, set(args.org) if args.org else None, now, args.verbose,
-                       args.warc)
+                       args.warc, args.progress_fd)
     except (StoreBusy, StoreError) as exc:
         print(str(exc), file=sys.stderr)
         return ExitCode.USAGE

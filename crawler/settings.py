@@ -75,8 +75,6 @@ BASE_SETTINGS: dict[str, Any] = {
     "PARITY_DOCUMENT_WORKERS": 2,
     "EXTENSIONS": {
         "scrapy.extensions.telnet.TelnetConsole": None,
-        # The WARC evidence archive (crawler/warc.py); inactive unless PARITY_WARC names a file.
-        "crawler.warc.WarcArchive": 0,
     },
 }
 
@@ -93,13 +91,22 @@ def _jitter(delay: float) -> dict[str, Any]:
     return {"RANDOMIZE_DOWNLOAD_DELAY": delay > 0}
 
 
-def scrapy_settings(crawl: CrawlSettings, store_path: str, run_id: str, warc_path: str | None = None) -> dict[str, Any]:
+def scrapy_settings(crawl: CrawlSettings, store_path: str, run_id: str, warc_path: str | None = None,
+                    progress: bool = False) -> dict[str, Any]:
     """The Scrapy settings for one crawl process, from the audit config's ``[crawl]`` table.
 
     ``warc_path``: where the evidence archive goes (``crawl.warc.gz`` in the output folder);
     None writes none. The CLI decides (``[crawl] warc`` or ``--warc``): only it knows the folder.
+    ``progress``: report progress on the channel crawler.progress opened (``--progress-fd``).
+    Extensions that are off are not listed at all: a listed extension that declines to start makes
+    Scrapy log a "Disabled …" warning for every source.
     """
     settings = dict(BASE_SETTINGS)
+    extensions = dict(BASE_SETTINGS["EXTENSIONS"])
+    if warc_path:
+        extensions["crawler.warc.WarcArchive"] = 0  # the WARC evidence archive (crawler/warc.py)
+    if progress:
+        extensions["crawler.progress.ProgressReport"] = 10
     settings.update(
         {
             "USER_AGENT": crawl.user_agent,
@@ -129,6 +136,8 @@ def scrapy_settings(crawl: CrawlSettings, store_path: str, run_id: str, warc_pat
             "DOWNLOAD_WARNSIZE": min(5 * 1024 * 1024, crawl.max_document_bytes),
             "PARITY_RECHECK_DAYS": crawl.recheck_days,
             "PARITY_WARC": warc_path,
+            "PARITY_PROGRESS": progress,
+            "EXTENSIONS": extensions,
         }
     )
     return settings

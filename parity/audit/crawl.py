@@ -39,7 +39,7 @@ def crawl_step(run: Resolved, command: str, request: CrawlRequest, run_id: str, 
     if run.warc is not None:
         request.progress.stage("crawl", f"archiving every downloaded response in {run.warc}")
     code = run_crawl(run.loaded.path, run.store, run_id, run.clock, run.orgs, request.verbose, run.warc,
-                     lock_fds=lock.inheritable_fds())
+                     request.progress, lock_fds=lock.inheritable_fds())
     if code == 0:
         return run_id
     with SqliteStore(run.store) as store:

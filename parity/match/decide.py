@@ -36,6 +36,12 @@ class Decision:
     rank_order: list[int]  # pair indices of this post, best first
 
 
+def decision_threshold(batch: OrgBatch, opts: MatchOptions) -> float:
+    """The probability a post's best candidate needs to be linked (the option, else the calibrated one)."""
+    models = cal.MODELS[Mode.DENSE if batch.dense_used else Mode.LEXICAL]
+    return opts.threshold if opts.threshold is not None else float(models["threshold"])
+
+
 def decide(batch: OrgBatch, opts: MatchOptions) -> tuple[list[Decision], np.ndarray, np.ndarray]:
     """Ranker + abstainer. Returns decisions and per-pair ranker logits/probabilities."""
     models = cal.MODELS[Mode.DENSE if batch.dense_used else Mode.LEXICAL]
@@ -48,7 +54,7 @@ def decide(batch: OrgBatch, opts: MatchOptions) -> tuple[list[Decision], np.ndar
     order, starts = rank_pairs(batch.pair_post, logit, tie_rank, n_posts)
     ab, _ = abstainer_inputs(inputs, logit, order, starts, batch.post_features)
     prob_post = sigmoid(linear(models["abstainer"], ab, n_posts)) * evidence_gate(ab)
-    threshold = opts.threshold if opts.threshold is not None else float(models["threshold"])
+    threshold = decision_threshold(batch, opts)
     decisions: list[Decision] = []
     link = inputs[F.LINK]
     for pi in range(n_posts):

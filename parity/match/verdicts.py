@@ -8,7 +8,9 @@ fully collected, else ``social_only`` (../shared/contracts.md, "Records").
 Every verdict also carries ``evidence`` (the :data:`~parity.match.features.EVIDENCE`
 features of the chosen or best candidate, ``p_counterpart``, the facts found and
 missing), ``candidates`` (the top few with their ranker share and why they lost) and
-``rule`` (for ``excluded``).
+``rule`` (for ``excluded``), and the reason in a translatable form: ``reason_key`` and
+``reason_args`` (candidates: ``why_key``), keys of the catalogue in parity/report/reasons.py,
+whose English template reproduces ``reason`` exactly.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import numpy as np
 
 from parity.core.records import Post, Verdict
 from parity.core.timeutil import to_utc
-from parity.match.decide import Decision
+from parity.match.decide import Decision, decision_threshold
 from parity.match.factcheck import FactView
 from parity.match.facts import FACT_LABELS_EN, Fact
 from parity.match.features import EVIDENCE, EVIDENCE_LEXICAL, F
@@ -46,9 +48,11 @@ def verdict_for(batch: OrgBatch, dec: Decision, prob: np.ndarray, opts: MatchOpt
     score = round(min(1.0, max(0.0, dec.prob)), 4)
     if not dec.linked or dec.doc is None:
         if post.org in opts.incomplete_orgs:
-            verdict, reason = "unverifiable", "no page found, and the web side was not fully collected"
+            verdict, reason, key = "unverifiable", "no page found, and the web side was not fully collected", \
+                "unverifiable.incomplete_web"
         else:
-            verdict, reason = "social_only", _social_reason(batch, dec)
+            verdict, (reason, key) = "social_only", _social_reason(batch, dec)
+        extra.update(reason_key=key, reason_args=_rejection_args(batch, dec, opts))
         return Verdict(
             post_id=post.id, org=post.org, verdict=verdict, web_id=None, web_url=None, score=score,
             missing_facts=[], lag_hours=None, reason=reason, **extra,
@@ -72,18 +76,23 @@ def verdict_for(batch: OrgBatch, dec: Decision, prob: np.ndarray, opts: MatchOpt
     if contradicted:  # the page gives another date, year or town for these (facts/conflicts.py)
         evidence["facts_contradicted"] = contradicted
     how = "linked page found" if evidence.get(F.LINK.value) else "page found"
+    how_key = "linked" if evidence.get(F.LINK.value) else "page"
     if missing:
-        labels = []
+        labels, kinds = [], []
         for f in facts:
             if f.surface in missing:
                 label = FACT_LABELS_EN.get(f.kind, f.kind)
                 if label not in labels:
                     labels.append(label)
+                    kinds.append(f.kind)
         verdict, reason = "partial", f"{how}; {', '.join(labels)} missing"
+        extra.update(reason_key=f"partial.{how_key}", reason_args={"facts": kinds})
     elif lag is not None and lag > opts.grace_hours:
         verdict, reason = "late", f"{how}; appeared {_fmt_lag(lag)} after the post"
+        extra.update(reason_key=f"late.{how_key}", reason_args={"lag_hours": lag})
     else:
         verdict, reason = "match", f"{how}; all key facts present" if facts else how
+        extra.update(reason_key=f"match.{how_key}" + (".facts" if facts else ""), reason_args={})
     return Verdict(
         post_id=post.id, org=post.org, verdict=verdict, web_id=d.item.id, web_url=d.item.url, score=score,
         missing_facts=missing, lag_hours=lag, reason=reason, **extra,
@@ -92,10 +101,11 @@ def verdict_for(batch: OrgBatch, dec: Decision, prob: np.ndarray, opts: MatchOpt
 
 def excluded_verdict(post: Post, rule: str) -> Verdict:
     reasons = {"reply": "reply: not an announcement", "share": "share of another account's post"}
+    key, args = (f"excluded.{rule}", {}) if rule in reasons else ("excluded.rule", {"rule": rule})
     return Verdict(
         post_id=post.id, org=post.org, verdict="excluded", web_id=None, web_url=None, score=None,
         missing_facts=[], lag_hours=None, reason=reasons.get(rule, f"excluded by rule '{rule}'"),
-        evidence={}, candidates=[], rule=rule,
+        evidence={}, candidates=[], rule=rule, reason_key=key, reason_args=args,
     )
 
 
@@ -116,25 +126,40 @@ def _candidates(batch: OrgBatch, dec: Decision, prob: np.ndarray, opts: MatchOpt
     candidates = []
     for rank, j in enumerate(dec.rank_order[: opts.max_candidates_reported]):
         d = batch.docs[int(batch.pair_doc[j])]
-        why = None
+        why = why_key = None
         if rank == 0 and not dec.linked:
-            why = "below threshold"
+            why, why_key = "below threshold", "candidate.below_threshold"
         elif rank > 0:
-            why = "lower score than the chosen page" if dec.linked else "lower score than the best candidate"
-        candidates.append({"web_id": d.item.id, "score": round(float(prob[j]), 4), "why_rejected": why})
+            why, why_key = (("lower score than the chosen page", "candidate.lower_than_chosen") if dec.linked
+                            else ("lower score than the best candidate", "candidate.lower_than_best"))
+        candidates.append({"web_id": d.item.id, "score": round(float(prob[j]), 4), "why_rejected": why,
+                           "why_key": why_key})
     return candidates
 
 
-def _social_reason(batch: OrgBatch, dec: Decision) -> str:
+def _rejection_args(batch: OrgBatch, dec: Decision, opts: MatchOptions) -> dict[str, Any]:
+    """What the report needs to say why the best candidate was not enough: the content words it shares
+    with the post, the post's content words, the match probability and the threshold it missed."""
+    if not dec.rank_order:
+        return {}
+    top = dec.rank_order[0]
+    return {"shared_words": int(round(batch.rounded[F.NSHARED][top])),
+            "post_words": int(batch.post_features[F.QLEN][dec.post]),
+            "confidence": round(dec.prob, 4), "threshold": round(decision_threshold(batch, opts), 4)}
+
+
+def _social_reason(batch: OrgBatch, dec: Decision) -> tuple[str, str]:
+    """The reason of a ``social_only`` verdict and its catalogue key."""
     if not batch.docs:
-        return "no web items collected for this organisation"
+        return "no web items collected for this organisation", "social_only.no_web_items"
     if dec.doc is None:
         if not batch.post_texts[dec.post].strip():
-            return "no page found (the post has no text and its links match no page)"
-        return "no page shares the post's content"
+            return "no page found (the post has no text and its links match no page)", "social_only.no_text"
+        return "no page shares the post's content", "social_only.no_shared_content"
     if batch.post_features[F.OWN_LINK_UNMATCHED][dec.post]:
-        return "the linked page is not among the collected web items, and no other page carries the post"
-    return "no page found; the closest candidate is too weak"
+        return ("the linked page is not among the collected web items, and no other page carries the post",
+                "social_only.link_not_collected")
+    return "no page found; the closest candidate is too weak", "social_only.too_weak"
 
 
 def _hours(a: dt.datetime, b: dt.datetime) -> float:

@@ -92,7 +92,18 @@ class CrawlStateStore(Protocol):
                         seen_at: dt.datetime | None = None, cascade: bool = True) -> int: ...
 
 
-class Store(RecordStore, CrawlStateStore, Protocol):
+class TriageStore(Protocol):
+    """An officer's marks on single posts (``parity triage``; parity/store/triage.py)."""
+
+    def post_org(self, post_id: str) -> str | None: ...
+    def set_triage(self, post_id: str, org: str, label: str, note: str | None = None, verdict: str | None = None,
+                   run_id: str | None = None) -> dict[str, Any]: ...
+    def clear_triage(self, post_id: str) -> bool: ...
+    def triage_marks(self, orgs: list[str] | None = None,
+                     post_ids: list[str] | None = None) -> list[dict[str, Any]]: ...
+
+
+class Store(RecordStore, CrawlStateStore, TriageStore, Protocol):
     """Everything a back end provides."""
 
 
@@ -104,4 +115,4 @@ def open_store(target: str | Path) -> Store:
 
 
 __all__ = ["CrawlRun", "CrawlStateStore", "LedgerRow", "Outcome", "Planned", "RecordStore", "RunLock", "SqliteStore",
-           "Store", "StoreBusy", "StoreError", "open_store", "utcnow"]
+           "Store", "StoreBusy", "StoreError", "TriageStore", "open_store", "utcnow"]

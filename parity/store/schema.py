@@ -14,7 +14,8 @@ The version lives in ``meta.schema_version``. Version history:
    registry ``crawl_runs`` on its own);
 2. one owner for crawl state: ``crawl_ledger`` belongs to the schema, the crawl's
    run bookkeeping moves into ``runs`` (``crawl_status``, ``resumed_from``) and
-   ``crawl_runs`` is folded into it, ``http_cache`` is dropped.
+   ``crawl_runs`` is folded into it, ``http_cache`` is dropped;
+3. ``triage``: an officer's mark on one post (``parity triage``), kept across runs.
 
 A store made by a newer version is refused (``SchemaTooNew``), never rewritten.
 """
@@ -82,6 +83,9 @@ TABLES: tuple[Table, ...] = (
                            *_text("first_seen_at", "updated_at", not_null=True), Column("error")),
           ("source_key", "url"),
           (("crawl_ledger_run", ("run_id", "state")), ("crawl_ledger_parent", ("source_key", "parent")))),
+    # An officer's mark on one post (parity triage; parity/store/triage.py): the latest mark per post.
+    Table("triage", (*_text("post_id", "org", "label", not_null=True), *_text("note", "verdict", "run_id"),
+                     *_text("created_at", "updated_at", not_null=True)), ("post_id",), (("triage_org", ("org",)),)),
 )
 TABLE = {t.name: t for t in TABLES}
 
@@ -177,6 +181,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "the first layout", lambda catalog: None),
     Migration(2, "one owner for crawl state: crawl_ledger in the schema, crawl_runs folded into runs, "
                  "http_cache dropped", _v2_one_owner_for_crawl_state),
+    # upgrade() creates missing tables before the migrations run; this step only records the version
+    Migration(3, "triage marks (parity triage)", lambda catalog: ensure_table(catalog, TABLE["triage"]) and None),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -28,13 +28,14 @@ from parity.store.lock import FileRunLock
 from parity.store.merge import content_hash, edit_key, merge_web
 from parity.store.schema import SCHEMA_VERSION, SchemaTooNew, stored_version, upgrade
 from parity.store.sqlite_catalog import SqliteCatalog
+from parity.store.triage import SqliteTriage
 
 
 class StoreError(RuntimeError):
     """The store file cannot be opened or is not ours; the message names the file."""
 
 
-class SqliteStore(SqliteCrawlState):
+class SqliteStore(SqliteCrawlState, SqliteTriage):
     """Posts, web items, runs, source statuses, verdicts, per-source state and the crawl ledger."""
 
     def __init__(self, path: str | Path) -> None:
