@@ -56,7 +56,7 @@ def test_sitemap_index_chain_stops_at_its_cap(tmp_path: Path, settings: dict[str
     site = SitePlan(pages=0, seed=81, custom=index_chain())
     with FaultServerProcess(Plan(sites={"main": site}), tmp_path / "srv") as server:
         config = config_toml([{"id": ORG, "web": [{"type": "sitemap", "url": server.url() + "/idx/r.xml"}]}],
-                             **settings)
+                             timeout_seconds=10.0, **settings)  # no retries on a loaded machine: exact counts
         result = run_config(tmp_path, config, command="crawl")
     fetched = [e["target"] for e in server.log() if e["target"].startswith("/idx/")]
     assert len(fetched) == len(set(fetched)) == requests  # each index once, the cap exactly
@@ -82,7 +82,7 @@ def test_site_start_page_naming_many_feeds_is_capped(tmp_path: Path) -> None:
     custom.update({f"/feeds/{i}.xml": {"body": feed, "content_type": "application/rss+xml"} for i in range(300)})
     with FaultServerProcess(Plan(sites={"main": SitePlan(pages=1, seed=82, custom=custom)}), tmp_path / "srv") as server:
         config = config_toml([{"id": ORG, "web": [{"type": "site", "url": server.url() + "/"}]}],
-                             max_sitemaps_per_source=20)
+                             max_sitemaps_per_source=20, timeout_seconds=10.0)
         result = run_config(tmp_path, config, command="crawl")
     feeds = [e["target"] for e in server.log() if e["target"].startswith("/feeds/")]
     assert len(feeds) == len(set(feeds)) == 20

@@ -55,7 +55,7 @@ def slow_site() -> Plan:
 def test_second_run_on_a_busy_store_is_refused_and_the_first_completes(tmp_path: Path) -> None:
     with FaultServerProcess(slow_site(), tmp_path / "srv") as server:
         config = config_toml([{"id": ORG, "web": [{"type": "sitemap", "url": server.url() + "/sitemap.xml"}]}],
-                             concurrency_per_host=1)
+                             concurrency_per_host=1, timeout_seconds=10.0)
         first, out, store = start_config(tmp_path, config)
         holder = wait_for_holder(store, first)
         second = run_config(tmp_path, config, out_name="out2", timeout=60)
@@ -91,7 +91,7 @@ def test_the_lock_dies_with_its_run(tmp_path: Path) -> None:
     """SIGKILL of the holder (and its crawl): the kernel drops the lock; the next run resumes, no stale lock."""
     with FaultServerProcess(slow_site(), tmp_path / "srv") as server:
         config = config_toml([{"id": ORG, "web": [{"type": "sitemap", "url": server.url() + "/sitemap.xml"}]}],
-                             concurrency_per_host=1)
+                             concurrency_per_host=1, timeout_seconds=10.0)
         first, _, store = start_config(tmp_path, config)
         wait_for_holder(store, first)
         time.sleep(1.0)
