@@ -74,6 +74,11 @@ REASONS: dict[str, Message] = {
         "den länkade sidan finns inte bland de hämtade sidorna, och ingen annan sida har inläggets innehåll"),
     "social_only.too_weak": Message("no page found; the closest candidate is too weak",
                                     "ingen sida hittades; den närmaste kandidaten liknar inlägget för lite"),
+    "social_only.fact_veto": Message(
+        "the closest page lacks {missing} of the post's {total} key facts ({facts_text}): another occasion, "
+        "not the post's counterpart",
+        "den närmaste sidan saknar {missing} av inläggets {total} nyckeluppgifter ({facts_text}): ett annat "
+        "tillfälle, inte inläggets motsvarighet"),
     "excluded.reply": Message("reply: not an announcement", "svar: inget meddelande"),
     "excluded.share": Message("share of another account's post", "delning av ett annat kontos inlägg"),
     "excluded.rule": Message("excluded by rule '{rule}'", "undantaget enligt regeln ”{rule}”"),
@@ -82,8 +87,20 @@ REASONS: dict[str, Message] = {
 #: why a candidate web item was not chosen (``candidates[].why_key``)
 CANDIDATE_REASONS: dict[str, Message] = {
     "candidate.below_threshold": Message("below threshold", "för svag likhet"),
+    "candidate.key_facts_missing": Message("key facts missing", "nyckeluppgifter saknas"),
     "candidate.lower_than_chosen": Message("lower score than the chosen page", "lägre poäng än den valda sidan"),
     "candidate.lower_than_best": Message("lower score than the best candidate", "lägre poäng än den bästa kandidaten"),
+}
+
+#: why a verdict is marked ``review: true`` (``review_key``, ``review_args``)
+REVIEWS: dict[str, Message] = {
+    "review.uncertain": Message(
+        "uncertain: the match likelihood {confidence} lies in {low}–{high}, where such decisions often err",
+        "osäkert: sannolikheten för träff {confidence} ligger mellan {low} och {high}, där sådana beslut ofta blir fel"),
+    "review.fact_veto": Message(
+        "the closest page lacks {missing} of the post's {total} key facts: check that it is another occasion",
+        "den närmaste sidan saknar {missing} av inläggets {total} nyckeluppgifter: kontrollera att det gäller "
+        "ett annat tillfälle"),
 }
 
 #: the plain-words explanation of a rejected best candidate (:func:`rejection`)
@@ -128,6 +145,9 @@ def render_reason(key: str, args: dict[str, Any] | None, lang: str) -> str | Non
     if "rule" in args:
         rule = str(args["rule"])
         values["rule"] = RULE_LABELS[rule].get(lang) if rule in RULE_LABELS and lang == "sv" else rule
+    for name in ("missing", "total", "facts_text"):
+        if name in args:
+            values[name] = str(args[name])
     try:
         return message.get(lang).format(**values)
     except (KeyError, IndexError, ValueError):
@@ -180,6 +200,22 @@ def reason_text(verdict: dict[str, Any], lang: str) -> str | None:
         return str(verdict["reason"])
     found = key_and_args(verdict)
     return render_reason(found[0], found[1], lang) if found else None
+
+
+def review_text(verdict: dict[str, Any], lang: str) -> str | None:
+    """Why the verdict should be checked by a person, in ``lang`` (None: no review, or an unknown key)."""
+    key, args = verdict.get("review_key"), verdict.get("review_args")
+    if not verdict.get("review") or not isinstance(key, str) or key not in REVIEWS:
+        return None
+    args = args if isinstance(args, dict) else {}
+    values = {name: str(args[name]) for name in ("missing", "total") if name in args}
+    for name in ("confidence", "low", "high"):
+        if name in args:
+            values[name] = format_percent(float(args[name]), lang)
+    try:
+        return REVIEWS[key].get(lang).format(**values)
+    except (KeyError, IndexError, ValueError):
+        return None
 
 
 def candidate_reason(candidate: dict[str, Any], lang: str) -> str | None:

@@ -19,7 +19,7 @@ from parity.core.records import VERDICT_KINDS, Post, SourceStatus, Verdict, WebI
 from parity.report.announce import VERDICT_ORDER, Announcement, group_posts
 from parity.report.evidence import EvidenceIndex
 from parity.report.localfmt import format_date, format_hours, format_percent
-from parity.report.reasons import candidate_reason, reason_text, rejection
+from parity.report.reasons import candidate_reason, reason_text, rejection, review_text
 from parity.report.textsafe import safe_href, shown
 from parity.report.strings import PLATFORM_NAMES, STRINGS, source_kind, verdict_label
 
@@ -91,7 +91,7 @@ def post_view(data: Inputs, verdict: Verdict, lang: str) -> dict[str, Any]:
         "reason": reason_text(record, lang) or t[f"def_{verdict.verdict}"],
         "candidate_lost": chosen_lost, "rejection": rejection(record, lang),
         "rule": shown((verdict.model_extra or {}).get("rule") or "", 200)[0],
-        "review": bool((verdict.model_extra or {}).get("review")),
+        "review": bool((verdict.model_extra or {}).get("review")), "review_text": review_text(record, lang),
         "triage": None if not mark else {"label": t.get(f"triage_{mark.get('label')}", mark.get("label")),
                                          "note": shown(mark.get("note") or "", 1000)[0],
                                          "at": format_date(mark.get("updated_at"), lang, short=True)},

@@ -17,16 +17,19 @@ from parity.report.reasons import (
     CANDIDATE_REASONS,
     FACT_LABELS,
     REASONS,
+    REVIEWS,
     candidate_reason,
     parse_reason,
     reason_text,
     rejection,
     render_reason,
+    review_text,
 )
 
 #: sample arguments per key, so that every template renders
 ARGS = {"partial.linked": {"facts": ["time", "date"]}, "partial.page": {"facts": ["place"]},
-        "late.linked": {"lag_hours": 30.2}, "late.page": {"lag_hours": 95.0}, "excluded.rule": {"rule": "greetings"}}
+        "late.linked": {"lag_hours": 30.2}, "late.page": {"lag_hours": 95.0}, "excluded.rule": {"rule": "greetings"},
+        "social_only.fact_veto": {"missing": 2, "total": 3, "facts_text": "tisdag 1 oktober, Alvesta"}}
 ENGLISH_WORDS = re.compile(r"\b(page|found|missing|post|rule|reply|share|web side|collected|candidate|threshold|"
                            r"appeared|after|weak|linked|content|items|organisation|key facts|present|score|lower)\b")
 
@@ -46,7 +49,7 @@ def test_every_verdict_kind_has_its_reasons_in_both_languages() -> None:
     for kind, key, sv, en in rows:
         print(f"{kind:13} {key:32} sv: {sv}\n{'':47}en: {en}")
     assert {kind for kind, *_ in rows} == set(VERDICT_KINDS)
-    assert len(rows) == 17
+    assert len(rows) == 18
 
 
 @pytest.mark.parametrize("kind,key,sv,en", every_reason())
@@ -130,3 +133,18 @@ def test_a_rejected_candidate_is_explained_in_plain_words() -> None:
     old = {"verdict": "social_only", "candidates": [{"web_id": "w"}], "evidence": {"nshared": 7.0}}
     assert rejection(old, "sv").startswith("sidan delar 7 ord med inlägget; kräver en länk")
     assert rejection({"verdict": "match", "candidates": [{"web_id": "w"}]}, "sv") is None
+
+
+def test_review_reasons_in_both_languages() -> None:
+    """Verdicts marked review: true say why in the reader's language (the report's "to check" list)."""
+    samples = {"review.uncertain": {"confidence": 0.52, "low": 0.1, "high": 0.9, "kept": True},
+               "review.fact_veto": {"missing": 2, "total": 3, "facts_text": "1 oktober, Alvesta"}}
+    assert set(samples) == set(REVIEWS)
+    for key, args in samples.items():
+        verdict = {"review": True, "review_key": key, "review_args": args}
+        sv, en = review_text(verdict, "sv"), review_text(verdict, "en")
+        assert sv and en and sv != en and ENGLISH_WORDS.findall(sv) == [], (key, sv)
+    assert review_text({"review": True, "review_key": "review.uncertain",
+                        "review_args": samples["review.uncertain"]}, "sv").startswith("osäkert: sannolikheten för träff 52")
+    assert review_text({"review": False, "review_key": "review.uncertain"}, "sv") is None
+    assert review_text({"review": True, "review_key": "nope"}, "en") is None
