@@ -31,13 +31,13 @@ GRACE = 5.0  # crawler/spiders/documents.py GRACE_SECONDS
 def pdf(pages: int, operations: int) -> bytes:
     """``pages`` pages that all draw the same content stream of ``operations`` kerned text lines."""
     writer = PdfWriter()
-    font = writer._add_object(DictionaryObject({  # noqa: SLF001 - pypdf's way to add a shared object
+    font = writer._add_object(DictionaryObject({
         NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
         NameObject("/BaseFont"): NameObject("/Helvetica")}))
     stream = DecodedStreamObject()
     stream.set_data(b"BT /F1 12 Tf 72 720 Td\n" + b"[(Vatten) -250 (st\\344ngs) 120 (av)] TJ 0 -1 Td\n" * operations
                     + b"ET")
-    shared = writer._add_object(stream)  # noqa: SLF001
+    shared = writer._add_object(stream)
     for _ in range(pages):
         page = writer.add_blank_page(612, 792)
         page[NameObject("/Contents")] = shared

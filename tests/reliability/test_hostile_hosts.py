@@ -79,7 +79,7 @@ def test_api_paging_webfinger_and_redirects_stay_on_the_configured_host(tmp_path
             {"platform": "mastodon", "account": "felby@felby.example", "api": base["finger"]},
             {"platform": "facebook", "page_id": "4711", "token_env": "FB_TOKEN", "api": base["graph"]},
             {"platform": "facebook", "page_id": "4712", "token_env": "FB_TOKEN", "api": base["graph"]},
-        ]}], retries=0)
+        ]}], retries=0, timeout_seconds=10.0)
         result = run_config(tmp_path, config, "--warc", command="crawl", env={"FB_TOKEN": TOKEN})
     assert internal.seen == []  # 0 requests reached the internal host: no paging, WebFinger or redirect hop
     assert [s.authorization for s in graph.seen] == [f"Bearer {TOKEN}"] * 2  # the token went to the API only
@@ -136,7 +136,7 @@ def test_redirects_to_private_addresses_need_the_setting(tmp_path: Path, allow_p
         config = config_toml([{"id": ORG, "web": [{"type": "page", "url": base["site"] + "/flyttad"},
                                                   {"type": "page", "url": base["site"] + "/via-dns"},
                                                   {"type": "page", "url": base["site"] + "/egen"}]}],
-                             allow_offsite_redirects=True, allow_private_addresses=allow_private, retries=0)
+                             allow_offsite_redirects=True, allow_private_addresses=allow_private, retries=0, timeout_seconds=10.0)
         result = run_config(tmp_path, config, command="crawl")
     pages = {s["url"].rsplit("/", 1)[1]: s for s in result.sources()}
     assert pages["egen"]["status"] == "ok" and pages["egen"]["items"] == 1  # the configured host is trusted

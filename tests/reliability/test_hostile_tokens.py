@@ -87,7 +87,7 @@ def test_tokens_echoed_in_api_errors_never_reach_any_output(tmp_path: Path) -> N
             {"platform": "facebook", "page_id": "4716", "token_env": "FB_TOKEN", "api": base["graph"]},
             {"platform": "x", "user_id": "4712", "token_env": "X_TOKEN", "api": base["x"]},
             {"platform": "x", "user_id": "4715", "token_env": "X_TOKEN", "api": base["x"]},
-        ]}], retries=0)
+        ]}], retries=0, timeout_seconds=10.0)
         result = run_config(tmp_path, config, "--verbose", "--warc",
                             env={"FB_TOKEN": fb, "X_TOKEN": xt, "PARITY_DEBUG": "1"})
     assert result.code == 4, result.stderr[-3000:]

@@ -64,7 +64,7 @@ def test_entity_declarations_behind_a_long_prolog_are_refused(tmp_path: Path, pa
         base = server.url()
         sources = [{"type": "feed" if "feed" in p else "sitemap", "url": base + p} for p in [*attacks,
                                                                                                "/quoting-feed.xml"]]
-        result = run_config(tmp_path, config_toml([{"id": ORG, "web": sources}], retries=0), command="crawl")
+        result = run_config(tmp_path, config_toml([{"id": ORG, "web": sources}], retries=0, timeout_seconds=10.0), command="crawl")
     assert result.code == 4
     lines = {s["url"].removeprefix(base): s for s in result.sources()}
     assert {p: (lines[p]["status"], lines[p]["items"]) for p in attacks} == {p: ("failed", 0) for p in attacks}
