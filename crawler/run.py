@@ -10,6 +10,7 @@ status line per source into the store. Exit status: 0 finished, 2 config error,
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -17,15 +18,15 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from crawler.secrets import config_secrets, process_redactor
+from parity.config import ConfigError, LoadedConfig, load_config
 from parity.core.exitcodes import ExitCode
 from parity.core.logs import log_to_stderr
-from parity.config import ConfigError, LoadedConfig, load_config
 from parity.core.records import SourceStatus
 from parity.core.timeutil import parse_time
-from parity.store import open_store
+from parity.store import StoreBusy, StoreError, open_store
 
 log = logging.getLogger("crawler")
-
 
 
 def spider_classes() -> dict[str, type]:
@@ -70,9 +71,11 @@ def local_importers() -> dict[str, Callable[..., SourceStatus]]:
 
 def configure_logging(verbose: bool) -> None:
     """Our own stderr handler (parity/core/logs.py); Scrapy's root handler is not installed (duplicate lines
-    otherwise). Scrapy and the libraries stay at WARNING unless ``--verbose``."""
+    otherwise). Scrapy and the libraries stay at WARNING unless ``--verbose``. Every line passes the
+    process's credential redactor (crawler/secrets.py): an API error quoted in a warning, or an
+    exception's traceback, may carry the token the request was sent with."""
     quiet = () if verbose else ("scrapy", "twisted", "py.warnings", "trafilatura", "htmldate", "filelock", "asyncio")
-    log_to_stderr(logging.INFO, quiet=quiet)
+    log_to_stderr(logging.INFO, quiet=quiet, rewrite=process_redactor().text)
 
 
 def _source_done(progress_fd: int | None, key: str) -> None:
@@ -85,8 +88,9 @@ def _source_done(progress_fd: int | None, key: str) -> None:
 
 def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | None, now: dt.datetime,
         verbose: bool = False, warc_path: str | None = None, progress_fd: int | None = None) -> int:
-    from crawler.sources import source_specs
+    from crawler.sources import configured_hosts, source_specs
 
+    process_redactor().add(config_secrets(loaded))
     specs = source_specs(loaded, orgs)
     store = open_store(store_path)
     importers = local_importers()
@@ -127,6 +131,7 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
     if resumed:
         log.info("resuming the interrupted run %s: pages it stored are not fetched again", resumed)
     settings = scrapy_settings(loaded.config.crawl, store_path, run_id, warc_path, progress=progress_fd is not None)
+    settings["PARITY_CONFIGURED_HOSTS"] = configured_hosts(loaded)
     settings["LOG_LEVEL"] = "DEBUG" if verbose else "WARNING"
     settings["LOGSTATS_INTERVAL"] = 60.0
     # Our stderr handler only; Scrapy's root handler would duplicate every line. Scrapy ≥ 2.19
@@ -178,6 +183,7 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
             status, checked = review(status, crawler.stats.get_stats(), spider.tracker, crawler.settings,
                                      web=spec.group == "web")
             detail.update(checked, failed_urls=dict(spider.tracker.failed_urls))
+        status, detail = redacted(status, detail)
         store.record_source(run_id, spec.key, status, detail)
         log.info("%s: %s, %d items%s", spec.key, status.status, status.items,
                  f" ({status.error})" if status.error else "")
@@ -190,6 +196,14 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
     return ExitCode.INTERRUPTED if interrupted else ExitCode.OK
 
 
+def redacted(status: SourceStatus, detail: dict[str, Any]) -> tuple[SourceStatus, dict[str, Any]]:
+    """The status line and detail as stored: no credential, whatever an API's error said (crawler/secrets.py)."""
+    redactor = process_redactor()
+    if status.error:
+        status = status.model_copy(update={"error": redactor.text(status.error)})
+    return status, redactor.value(detail)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m crawler.run", description=__doc__)
     parser.add_argument("--config", required=True)
@@ -200,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--warc", default=None, metavar="PATH",
                         help="append every downloaded response to this WARC file (gzip; credentials redacted)")
+    parser.add_argument("--store-locked", action="store_true",
+                        help="the caller holds the store's run lock (parity/store/lock.py); otherwise it is taken here")
     parser.add_argument("--progress-fd", type=int, default=None, metavar="FD",
                         help="write progress as JSON lines to this inherited file descriptor (crawler/progress.py)")
     args = parser.parse_args(argv)
@@ -212,8 +228,16 @@ def main(argv: list[str] | None = None) -> int:
     now = parse_time(args.now) if args.now else dt.datetime.now(dt.timezone.utc)
     assert now is not None
     try:
-        return run(loaded, args.store, args.run_id, set(args.org) if args.org else None, now, args.verbose,
-                   args.warc, args.progress_fd)
+        with contextlib.ExitStack() as held:
+            if not args.store_locked:  # run on its own: one run per store, as for `parity audit`
+                store = open_store(args.store)
+                held.callback(store.close)
+                held.enter_context(store.lock_run(args.run_id))
+            return run(loaded, args.store, args.run_id, set(args.org) if args.org else None, now, args.verbose,
+                       args.warc, args.progress_fd)
+    except (StoreBusy, StoreError) as exc:
+        print(str(exc), file=sys.stderr)
+        return ExitCode.USAGE
     except KeyboardInterrupt:
         return ExitCode.INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - a bug: one line on stderr, the traceback only on request

@@ -52,6 +52,12 @@ BASE_SETTINGS: dict[str, Any] = {
         # offsite redirects and redirect loops refused before RedirectMiddleware (600) follows them.
         "crawler.middlewares.offsite.OffsiteRequestMiddleware": 50,
         "crawler.middlewares.offsite.RedirectGuardMiddleware": 650,
+        # API paging held to the configured host; no private addresses unless configured (checked before
+        # robots.txt is fetched for a new host, and again on the address a response came from).
+        "crawler.middlewares.egress.EgressGuardMiddleware": 60,
+        "crawler.middlewares.egress.PeerAddressGuardMiddleware": 940,
+        # A document found by several spiders is fetched once; the others share its answer.
+        "crawler.middlewares.documents.DocumentOnceMiddleware": 945,
         # Last before the wire: one per-host gate for all spiders (concurrency, delay, rate-limit pauses).
         "crawler.middlewares.hostlimit.HostGateMiddleware": 950,
     },
@@ -65,6 +71,8 @@ BASE_SETTINGS: dict[str, Any] = {
     "PARITY_MAX_RATE_WAIT": 60.0,
     # Items no longer listed by their source, re-checked (conditional GET) per source and run.
     "PARITY_RECHECK_MAX": 100,
+    # Worker processes reading documents (PDF, .docx) within their budget (crawler/spiders/documents.py).
+    "PARITY_DOCUMENT_WORKERS": 2,
     "EXTENSIONS": {
         "scrapy.extensions.telnet.TelnetConsole": None,
     },
@@ -114,12 +122,17 @@ def scrapy_settings(crawl: CrawlSettings, store_path: str, run_id: str, warc_pat
             "PARITY_STORE": store_path,
             "PARITY_RUN_ID": run_id,
             "PARITY_MAX_PAGES": crawl.max_pages_per_source,
+            "PARITY_MAX_SITEMAP_DEPTH": crawl.max_sitemap_depth,
+            "PARITY_MAX_SITEMAPS": crawl.max_sitemaps_per_source,
             "PARITY_FOLLOW_DOCUMENTS": crawl.follow_documents,
             "PARITY_WINDOW_DAYS": crawl.window_days,
             "PARITY_MAX_RATE_WAIT": crawl.max_retry_after_seconds,
             "PARITY_ALLOW_OFFSITE_REDIRECTS": crawl.allow_offsite_redirects,
+            "PARITY_ALLOW_PRIVATE_ADDRESSES": crawl.allow_private_addresses,
             # The largest response accepted (pages and documents alike); larger ones are error rows.
             "DOWNLOAD_MAXSIZE": crawl.max_document_bytes,
+            "PARITY_DOCUMENT_MAX_PAGES": crawl.max_document_pages,
+            "PARITY_DOCUMENT_MAX_SECONDS": crawl.max_document_seconds,
             "DOWNLOAD_WARNSIZE": min(5 * 1024 * 1024, crawl.max_document_bytes),
             "PARITY_RECHECK_DAYS": crawl.recheck_days,
             "PARITY_WARC": warc_path,

@@ -57,7 +57,8 @@ CALLBACKS = {
 }
 #: Context keys copied into request meta (and back) when a request is rebuilt from the ledger.
 _META_KEYS = ("item_url", "item_title", "item_published", "item_extra", "link_text", "linked_from",
-              "sitemap_lastmod", "src", "follow", "selectors", "include", "exclude", "candidate", "board")
+              "sitemap_lastmod", "src", "follow", "selectors", "include", "exclude", "candidate", "board",
+              "sitemap_depth")
 
 __all__ = ["CALLBACKS", "WebSourceSpider"]
 
@@ -74,6 +75,8 @@ class WebSourceSpider(SourceSpider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.pages_requested = 0
+        #: child sitemaps (and a ``site`` source's discovered feeds, sitemaps, lists, boards) requested
+        self.containers_requested = 0
         self.seen_urls: set[str] = set()
         self._ledger: SourceLedger | None = None
         self._rechecked = False
@@ -166,6 +169,45 @@ class WebSourceSpider(SourceSpider):
             kind = "document"
         self.ledger.plan(Planned(url, kind, parent, jsonable(context)))
         return self.build(url, kind, parent, context)
+
+    def follow_containers(self, urls: Iterable[str], parent: str | None, depth: int = 0, kind: str = "entry",
+                          **context: Any) -> list[scrapy.Request]:
+        """Requests for sitemaps or feeds a server named (an index's children, a start page's feeds).
+
+        A hostile or broken site can name them without end (an index whose children are indexes,
+        10,000 feed links): they are capped by depth (``max_sitemap_depth``), by number
+        (``max_sitemaps_per_source``) and count against the page budget (``max_pages_per_source``).
+        What is left out is an error row on ``parent`` with the reason, so the source is ``partial``.
+        """
+        urls = list(urls)
+        if depth > self.settings.getint("PARITY_MAX_SITEMAP_DEPTH", 3):
+            self._containers_refused(parent, "sitemap_depth", urls)
+            return []
+        cap = self.settings.getint("PARITY_MAX_SITEMAPS", 200)
+        if depth:
+            context["sitemap_depth"] = depth
+        requests, refused, reason = [], [], ""
+        for url in urls:
+            if self.containers_requested >= cap or self.pages_requested >= self.max_pages:
+                reason = reason or ("sitemap_cap" if self.containers_requested >= cap else "page_budget")
+                refused.append(url)
+                continue
+            request = self.follow(url, kind, parent, budget=False, **context)
+            if request is not None:
+                self.containers_requested += 1
+                self.pages_requested += 1
+                requests.append(request)
+        if refused:
+            self._containers_refused(parent, reason, refused)
+        return requests
+
+    def _containers_refused(self, parent: str | None, reason: str, urls: list[str]) -> None:
+        unseen = [u for u in urls if self.canon(u) not in self.seen_urls]
+        if not unseen:
+            return
+        self.tracker.notes[f"{reason}_refused"] = int(self.tracker.notes.get(f"{reason}_refused", 0)) + len(unseen)
+        self.tracker.failure(parent or unseen[0], reason, False)
+        log.warning("%s: %d sitemaps/feeds named by %s not read (%s)", self.spec.key, len(unseen), parent, reason)
 
     def flush_plan(self) -> None:
         """Write the ``todo`` rows collected by ``follow`` (one transaction) before their requests go out."""

@@ -26,12 +26,14 @@ if TYPE_CHECKING:
 
 def run_crawl(config_path: Path, store_path: Path, run_id: str, now: dt.datetime,
               orgs: list[str] | None = None, verbose: bool = False, warc: Path | None = None,
-              progress: Progress | None = None) -> int:
+              progress: Progress | None = None, lock_fds: tuple[int, ...] | None = None) -> int:
     """Run ``python -m crawler.run`` and return its exit status.
 
     ``warc``: the WARC file the crawl appends every downloaded response to (None: no archive).
     ``progress``: receives the crawl's live totals, read from a pipe the child writes JSON lines to
     (``--progress-fd``; crawler/progress.py), and the child's stderr lines if it captures them.
+    ``lock_fds``: we hold the store's run lock (parity/store/lock.py); its descriptors are inherited
+    (and stay open here) and the child is told not to take the lock itself. None: the child takes it.
     """
     cmd = [sys.executable, "-m", "crawler.run", "--config", str(config_path), "--store", str(store_path),
            "--run-id", run_id, "--now", format_time(now) or ""]
@@ -41,13 +43,15 @@ def run_crawl(config_path: Path, store_path: Path, run_id: str, now: dt.datetime
         cmd.append("--verbose")
     if warc is not None:
         cmd += ["--warc", str(warc)]
+    if lock_fds is not None:
+        cmd.append("--store-locked")
     if progress is None:
-        return _wait_for(cmd)
+        return _wait_for(cmd, keep_fds=lock_fds or ())
     read_end, write_end = os.pipe()
     cmd += ["--progress-fd", str(write_end)]
     readers = [threading.Thread(target=_read_progress, args=(read_end, progress), daemon=True)]
     try:
-        return _wait_for(cmd, pass_fds=(write_end,), progress=progress, readers=readers)
+        return _wait_for(cmd, pass_fds=(write_end,), progress=progress, readers=readers, keep_fds=lock_fds or ())
     finally:
         os.close(read_end)
 
@@ -80,16 +84,17 @@ def run_discover(url: str, org_id: str | None = None, name: str | None = None, n
 
 
 def _wait_for(cmd: list[str], pass_fds: tuple[int, ...] = (), progress: Progress | None = None,
-              readers: list[threading.Thread] | None = None) -> int:
+              readers: list[threading.Thread] | None = None, keep_fds: tuple[int, ...] = ()) -> int:
     """Start ``cmd`` and wait; an interrupted child that stopped cleanly reports 130.
 
     ``pass_fds`` are inherited by the child and closed here once it started (so a reader sees end of
-    file when the child exits); ``readers`` are started with it and joined after it."""
+    file when the child exits); ``keep_fds`` are inherited and stay open (the store's run lock);
+    ``readers`` are started with it and joined after it."""
     env = dict(os.environ)
     env.setdefault("PYTHONUNBUFFERED", "1")
     capture = bool(progress is not None and getattr(progress, "captures_child_output", False))
-    child = subprocess.Popen(cmd, env=env, pass_fds=pass_fds, stderr=subprocess.PIPE if capture else None,
-                             text=capture, encoding="utf-8" if capture else None,
+    child = subprocess.Popen(cmd, env=env, pass_fds=(*pass_fds, *keep_fds),
+                             stderr=subprocess.PIPE if capture else None, text=capture, encoding="utf-8" if capture else None,
                              errors="replace" if capture else None)
     for fd in pass_fds:
         os.close(fd)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 #: time, logger, level, message — the one line format of both processes
 LINE_FORMAT = "%(asctime)s %(name)s %(levelname)s: %(message)s"
@@ -38,16 +38,29 @@ def terminal_safe(value: object) -> str:
 
 
 class _TerminalFormatter(logging.Formatter):
+    """The line format; each finished line (message, arguments, traceback) through ``rewrite``, then
+    :func:`terminal_safe`."""
+
+    def __init__(self, rewrite: Callable[[str], str] | None = None) -> None:
+        super().__init__(LINE_FORMAT, TIME_FORMAT)
+        self.rewrite = rewrite
+
     def format(self, record: logging.LogRecord) -> str:
-        return terminal_safe(super().format(record))
+        line = super().format(record)
+        return terminal_safe(self.rewrite(line) if self.rewrite else line)
 
 
-def log_to_stderr(level: int = logging.INFO, quiet: Iterable[str] = ()) -> None:
+def log_to_stderr(level: int = logging.INFO, quiet: Iterable[str] = (),
+                  rewrite: Callable[[str], str] | None = None) -> None:
     """The root logger at ``level`` with one stderr handler; the loggers named in ``quiet`` (and their
-    children) show WARNING and above only."""
+    children) show WARNING and above only.
+
+    ``rewrite``: applied to every finished line (the crawl passes its credential redactor,
+    crawler/secrets.py: an API's error quoted in a warning may carry the token it was sent).
+    """
     quiet = tuple(quiet)
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_TerminalFormatter(LINE_FORMAT, TIME_FORMAT))
+    handler.setFormatter(_TerminalFormatter(rewrite))
     if quiet:
         handler.addFilter(lambda record: record.levelno >= logging.WARNING
                           or not any(record.name == q or record.name.startswith(q + ".") for q in quiet))

@@ -22,6 +22,7 @@ from parity.report.announce import announcement_of, group_posts
 from parity.report.frames import verdict_frame
 from parity.report.ranking import ranking_table
 from parity.report.reasons import reason_text
+from parity.report.summary_file import read_summary
 from parity.report.tabular import write_csv, write_xlsx
 
 #: verdicts.csv / the workbook's sheets: the first 14 are the columns of earlier versions, in order
@@ -99,13 +100,7 @@ def read_audit_folder(folder: Path) -> AuditFolder:
     for required in ("posts.jsonl", "verdicts.jsonl"):
         if not (folder / required).exists():
             raise RecordError(f"{folder / required}: file not found (is {folder} an audit folder?)")
-    summary_path = folder / "summary.json"
-    try:
-        summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else {}
-    except ValueError as exc:
-        raise RecordError(f"{summary_path}: not valid JSON ({exc})") from None
-    if not isinstance(summary, dict):
-        raise RecordError(f"{summary_path}:1: summary: expected a JSON object")
+    summary = read_summary(folder / "summary.json")
     return AuditFolder(
         posts=optional("posts.jsonl", Post), web=optional("web.jsonl", WebItem),
         verdicts=optional("verdicts.jsonl", Verdict), sources=optional("sources.jsonl", SourceStatus),

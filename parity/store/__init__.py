@@ -11,7 +11,9 @@ guarantees:
 * an item and the crawl-ledger row it completes are written in one transaction
   (``save_fetched``, ``confirm_unchanged``, ``confirm_removed``, ``touch_unchanged``);
 * one run registry (``runs``): the CLI's view of a run and the crawl's
-  (``begin_crawl`` / ``finish_crawl``), one repair routine (``repair_crawl_state``).
+  (``begin_crawl`` / ``finish_crawl``), one repair routine (``repair_crawl_state``);
+* one run at a time: ``lock_run`` takes the store's exclusive run lock or raises
+  StoreBusy naming the run that holds it (parity/store/lock.py).
 
 The row and run types are parity.store.types; what the ledger means is docs/ledger.md.
 """
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from parity.core.records import Post, SourceStatus, Verdict, WebItem
+from parity.store.lock import RunLock, StoreBusy
 from parity.store.sqlite import SqliteStore, StoreError, utcnow
 from parity.store.types import CrawlRun, LedgerRow, Outcome, Planned
 
@@ -34,6 +37,7 @@ class RecordStore(Protocol):
 
     def close(self) -> None: ...
     def transaction(self) -> AbstractContextManager[None]: ...
+    def lock_run(self, run_id: str) -> RunLock: ...
     def begin_run(self, run_id: str, command: str, config: str | None = None) -> None: ...
     def finish_run(self, run_id: str, status: str, exit_code: int, summary: dict[str, Any] | None = None) -> None: ...
     def runs(self) -> list[dict[str, Any]]: ...
@@ -110,5 +114,5 @@ def open_store(target: str | Path) -> Store:
     return SqliteStore(target)
 
 
-__all__ = ["CrawlRun", "CrawlStateStore", "TriageStore", "LedgerRow", "Outcome", "Planned", "RecordStore", "SqliteStore", "Store",
-           "StoreError", "open_store", "utcnow"]
+__all__ = ["CrawlRun", "CrawlStateStore", "LedgerRow", "Outcome", "Planned", "RecordStore", "RunLock", "SqliteStore",
+           "Store", "StoreBusy", "StoreError", "TriageStore", "open_store", "utcnow"]

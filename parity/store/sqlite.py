@@ -24,6 +24,7 @@ from parity.core.records import Post, SourceStatus, Verdict, WebItem
 from parity.core.timeutil import format_time, utcnow
 from parity.core.urls import canonical_url
 from parity.store.ledger import SqliteCrawlState
+from parity.store.lock import FileRunLock
 from parity.store.merge import content_hash, edit_key, merge_web
 from parity.store.schema import SCHEMA_VERSION, SchemaTooNew, stored_version, upgrade
 from parity.store.sqlite_catalog import SqliteCatalog
@@ -62,6 +63,10 @@ class SqliteStore(SqliteCrawlState, SqliteTriage):
 
     def close(self) -> None:
         self.db.close()
+
+    def lock_run(self, run_id: str) -> FileRunLock:
+        """Take the store's exclusive run lock for ``run_id`` (parity/store/lock.py); StoreBusy if taken."""
+        return FileRunLock(self.path, run_id)
 
     def __enter__(self) -> "SqliteStore":
         return self
