@@ -60,3 +60,49 @@ def test_a_section_s_side_box_goes_although_the_host_has_many_other_pages() -> N
     assert all("nyhetsarkiv" not in item.text for item in out[:5])
     counts = fingerprints([*news, *others])
     assert counts.pages["exempelby.se"] == 25 and counts.pages["exempelby.se/nyheter"] == 5
+
+
+def test_a_block_on_fewer_than_half_of_a_host_s_pages_stays_and_at_half_it_goes() -> None:
+    notice = "Tjänsten är stängd för underhåll natten mot lördag mellan 22 och 02."
+    ten = [_page(n, _own(n) + (f"\n{notice}" if n < 4 else "")) for n in range(10)]
+    assert strip_repeated(ten) == ten  # 4 of 10 pages: MIN_PAGES reached, but not half of the host
+    half = [_page(n, _own(n) + (f"\n{notice}" if n < 5 else "")) for n in range(10)]
+    assert [item.text for item in strip_repeated(half)] == [_own(n) for n in range(10)]
+
+
+def test_a_host_s_single_page_is_untouched_although_other_hosts_repeat_its_lines() -> None:
+    lone = _page(50, f"Norrviks enda sida om evenemang i hamnen.\n{FOOTER}", url="https://www.norrvik.se/evenemang/hamnen")
+    assert strip_repeated([lone]) == [lone]
+    out = strip_repeated([*_site(6), lone])
+    assert out[-1] == lone and FOOTER in out[-1].text  # the footer is exempelby.se's, not norrvik.se's
+    assert all(FOOTER not in item.text for item in out[:-1])
+
+
+def test_content_that_only_resembles_the_site_s_boilerplate_stays() -> None:
+    variants = [
+        f"{FOOTER} Under julhelgen har kundcenter stängt.",  # the footer inside a longer block of the page
+        FOOTER.replace("8–16", "8–15"),  # a page's own opening hours, one figure apart
+        "Kundcenter har öppet vardagar kl. 8–16.",  # a shorter sentence with the same words
+    ]
+    pages = [_page(n, f"{_own(n)}\n{FOOTER}") for n in range(6)]
+    pages += [_page(10 + n, f"Sommaröppet {n}: ändrade tider för kundcenter.\n{line}", url=f"https://www.exempelby.se/tjanster/sommar-{n}")
+              for n, line in enumerate(variants)]
+    out = strip_repeated(pages)
+    assert [item.text for item in out[:6]] == [_own(n) for n in range(6)]
+    for item, line in zip(out[6:], variants):
+        assert item.text.endswith(line), item.text
+    # the same block in another case, spacing or with a list bullet is still the same block
+    respelled = [_page(n, f"{_own(n)}\n{'- ' if n % 2 else ''}{FOOTER.upper() if n % 3 == 0 else '  '.join(FOOTER.split())}")
+                 for n in range(6)]
+    assert [item.text for item in strip_repeated(respelled)] == [_own(n) for n in range(6)]
+
+
+def test_the_pass_is_deterministic_order_free_and_idempotent() -> None:
+    own = _page(99, f"{TEASER}\nVi lagar en läcka i ledningen vid Ringvägen 12.\n{FOOTER}",
+                url="https://www.exempelby.se/nyheter/vattenlacka-pa-ringvagen")
+    items = [*_site(7), own, _page(200, f"Annan sida.\n{FOOTER}", url="https://www.norrvik.se/a/b")]
+    once = strip_repeated(items)
+    shuffled = list(reversed(items[:4])) + items[4:][::-1]
+    assert {i.id: i.text for i in strip_repeated(shuffled)} == {i.id: i.text for i in once}
+    assert [i.id for i in once] == [i.id for i in items]  # records keep their order
+    assert strip_repeated(once) == once

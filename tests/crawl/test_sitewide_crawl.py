@@ -1,4 +1,5 @@
-"""A crawl of several pages: blocks the site repeats leave web.jsonl, what one page alone shows stays.
+"""A crawl of several pages: blocks the site repeats leave web.jsonl (``parity crawl``'s and ``parity audit``'s
+alike), what one page alone shows stays.
 
 The site is a Sitevision-like template without landmarks (header, content column and footer are
 all divs, as on the older Sitevision and EPiServer sites of issue 11), so no rule that sees one page
@@ -59,6 +60,11 @@ class Site:
         return Response.make(404, "not found", "text/plain")
 
 
+def _texts(path: Path) -> dict[str, dict]:
+    return {json.loads(line)["url"].rsplit("/", 1)[1]: json.loads(line)
+            for line in path.read_text(encoding="utf-8").splitlines()}
+
+
 def test_a_crawl_drops_what_the_site_repeats_and_keeps_what_each_page_says(tmp_path: Path) -> None:
     server = DemoServer("web", Site())
     server.start()
@@ -67,13 +73,17 @@ def test_a_crawl_drops_what_the_site_repeats_and_keeps_what_each_page_says(tmp_p
         config.write_text(config_toml([{"id": "exempelby-kommun",
                                         "web": [{"type": "sitemap", "url": f"{server.base_url}/sitemap.xml"}]}]),
                           encoding="utf-8")
-        out = tmp_path / "out"
+        out, audited = tmp_path / "out", tmp_path / "audit"
         run = run_parity("crawl", config, "--out", out, "--store", tmp_path / "store.sqlite", timeout=180)
+        assert run.code == 0, run.stderr[-3000:]
+        # the audit reads its records back from the store through the same step (parity/audit/collect.py)
+        audit = run_parity("audit", config, "--out", audited, "--store", tmp_path / "store.sqlite", timeout=180)
     finally:
         server.stop()
-    assert run.code == 0, run.stderr[-3000:]
-    pages = {json.loads(line)["url"].rsplit("/", 1)[1]: json.loads(line)
-             for line in (out / "web.jsonl").read_text(encoding="utf-8").splitlines()}
+    assert audit.code == 0, audit.stderr[-3000:]
+    pages = _texts(out / "web.jsonl")
+    assert {name: page["text"] for name, page in _texts(audited / "web.jsonl").items()} == \
+        {name: page["text"] for name, page in pages.items()}
     assert set(pages) == {*SERVICES, "vattenlacka"}
     for name in SERVICES:
         text = pages[name]["text"]
