@@ -71,6 +71,18 @@ def test_a_link_at_the_start_of_a_sentence_is_not_a_teaser() -> None:
     assert "behandlar förslaget den 2 mars 2026" in text and "sammanträder den 16 mars 2026" in text
 
 
+def test_microdata_dates_of_teasers_are_theirs_and_the_page_s_own_microdata_counts() -> None:
+    teaser = ("<article itemscope itemtype='http://schema.org/BlogPosting'><h3><a href='/nyheter/{0}'>Nyhet {0} om "
+              "något annat</a></h3><meta itemprop='datePublished' content='2026-01-{0:02d}'></article>")
+    loop = "<section><h2>Nyheter</h2>" + "".join(teaser.format(n) for n in (10, 11, 12)) + "</section>"
+    page = _article(f"<main><h1>Parkering</h1>{BODY}{loop}</main>")
+    assert page.published_at is None and "Nyhet 10" not in page.text
+    own = "<meta itemprop='datePublished' content='2026-03-02T09:00:00+01:00'>"
+    page = _article(f"<main>{loop}<article itemscope itemtype='http://schema.org/BlogPosting'>{own}<h1>Parkering</h1>"
+                    f"{BODY}</article></main>")
+    assert _day(page.published_at) == "2026-03-02"
+
+
 # --- (c) updated is not published -------------------------------------------------------------
 
 

@@ -37,9 +37,13 @@ _SITE_WORDS = re.compile(
 )
 
 
-def _meta(document: HtmlTree) -> dict[str, str]:
+def _meta(document: Scope, others: frozenset[Element] | set[Element] = frozenset()) -> dict[str, str]:
+    """``<meta>`` values by lower-cased name, the first of each; ``others``: elements that show other
+    items (teasers whose microdata ``<meta itemprop="datePublished">`` is theirs, not the page's)."""
     found: dict[str, str] = {}
     for tag in iter_tags(document, "meta"):
+        if others and any(node in others for node in tag.iterancestors()):
+            continue
         key = tag.get("property") or tag.get("name") or tag.get("itemprop") or tag.get("http-equiv")
         content = tag.get("content")
         if not key or content is None:
@@ -173,9 +177,9 @@ def extract_article(page: PageInput) -> Article:
         raise PageError(url, "no HTML markup")
     base = base_url(document, url)
     resolve = Resolver(base)
-    meta = _meta(document)
     ld = _json_ld(document)
     content = page_content(document, url, resolve)
+    meta = _meta(content.root, content.other_items)  # the copy: its lists of other items are known
 
     title = _title(content.root, meta, content.region)
     canonical_tag = next(

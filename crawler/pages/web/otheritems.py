@@ -92,6 +92,10 @@ class _Texts:
         return self._cache[el] is None
 
 
+#: schema.org date properties (``datePublished``, ``dateCreated``, ``dateModified``, ``uploadDate``).
+_DATE_PROP = re.compile(r"date", re.IGNORECASE)
+
+
 def run_date(run: ItemRun, texts: Callable[[Element], str] | None = None) -> dt.datetime | None:
     """The date a run shows for its item: a ``<time>``, else a date written outside the link's text."""
     text_of = texts or (lambda el: normalize_space(get_text(el, " ")))
@@ -99,6 +103,11 @@ def run_date(run: ItemRun, texts: Callable[[Element], str] | None = None) -> dt.
         for tag in [el] if el.tag == "time" else el.iterdescendants("time"):
             value = parse_datetime(tag.get("datetime")) or parse_datetime(normalize_space(get_text(tag)))
             if value:
+                return value
+    for el in run.elements:  # microdata: <meta itemprop="datePublished" content="…"> in each teaser of a loop
+        for tag in el.iter():
+            name = tag.get("itemprop") if isinstance(tag.tag, str) else None
+            if name and _DATE_PROP.search(name) and (value := parse_datetime(tag.get("content") or tag.get("datetime"))):
                 return value
     for el in run.elements:  # a block of its own that is only a date ("2026-01-28" inside a card link)
         for leaf in (d for d in el.iter() if isinstance(d.tag, str) and not len(d)):
