@@ -94,6 +94,24 @@ def test_an_update_date_fills_modified_only() -> None:
     assert page.published_at is None and _day(page.modified_at) == "2025-11-03"
 
 
+def test_update_labels_in_their_usual_wordings_fill_modified_only() -> None:
+    for line in ("Sidan senast granskad: 10 januari 2026", "Senaste ändring: 2026-01-10",
+                 "Sidan uppdaterades senast 10 januari 2026", "Senast reviderad 2026-01-10"):
+        page = _article(f"<main><h1>Tjänst</h1>{BODY}<p>{line}</p></main>")
+        assert (page.published_at, _day(page.modified_at)) == (None, "2026-01-10"), line
+    # "Senaste uppdateringar" heads a teaser block: no label
+    assert _article(f"<main><h1>Tjänst</h1>{BODY}<h2>Senaste uppdateringar</h2><p>12 mars 2026</p></main>").modified_at is None
+
+
+def test_a_metadata_line_s_second_label_counts_and_a_verb_after_it_does_not() -> None:
+    for line in ("Uppdaterad: 14 mars 2026<br>Publicerad: 12 mars 2026",
+                 "<strong>Publicerad:</strong> 12 mars 2026 <strong>Uppdaterad:</strong> 14 mars 2026"):
+        page = _article(f"<main><h1>Tjänst</h1>{BODY}<p>{line}</p></main>")
+        assert (_day(page.published_at), _day(page.modified_at)) == ("2026-03-12", "2026-03-14"), line
+    page = _article(f"<main><h1>Tjänst</h1>{BODY}<p>Uppdaterad 14 mars 2026: beslutet publicerades 12 mars 2026.</p></main>")
+    assert (page.published_at, _day(page.modified_at)) == (None, "2026-03-14")
+
+
 # --- (d) boilerplate by structure -----------------------------------------------------------
 
 

@@ -39,19 +39,24 @@ log = logging.getLogger(__name__)
 
 _PUBLISHED_WORDS = r"publicerad|publicerat|publicerades|publiceringsdatum|published|posted|postad|skapad|created"
 _UPDATED_WORDS = (
-    r"uppdaterad|uppdaterat|uppdaterades|ändrad|ändrades|granskad|granskades|reviderad|"
+    r"uppdaterad|uppdaterat|uppdaterades|ändrad|ändrades|ändring|granskad|granskades|reviderad|"
     r"updated|modified|reviewed|revised"
 )
 #: Stems every label word holds (lower case): where to look for labels, one regex on a text node's lower-cased start
 #: (a case-insensitive alternation tried at every character of a 12 kB page costs a millisecond).
-_STEMS = ("publi", "postad", "posted", "skapad", "created", "uppdater", "ändrad", "ändrades", "gransk", "revider",
+_STEMS = ("publi", "postad", "posted", "skapad", "created", "uppdater", "ändrad", "ändrades", "ändring", "gransk", "revider",
           "updated", "modified", "reviewed", "revised")
 _STEM_RE = re.compile("|".join(_STEMS))
-#: A label opening a line: "Publicerad", "Senast uppdaterad:", "Sidan granskades:", "Last updated".
-_LABEL = re.compile(
-    rf"(?:(?:sidan|senast|last|date)\s+)?(?:(?P<pub>{_PUBLISHED_WORDS})|(?P<upd>{_UPDATED_WORDS}))\b\s*(?:den|on)?\s*:?",
-    re.IGNORECASE,
+#: A label opening a line: "Publicerad", "Senast uppdaterad:", "Sidan senast granskad:", "Senaste ändring:",
+#: "Sidan uppdaterades senast", "Last updated".
+_LABEL_BODY = (
+    rf"(?:(?:sidan|senast|senaste|last|date)\s+){{0,2}}(?:(?P<pub>{_PUBLISHED_WORDS})|(?P<upd>{_UPDATED_WORDS}))\b"
+    r"(?:\s+senast\b)?\s*(?:den|on)?\s*:?"
 )
+_LABEL = re.compile(_LABEL_BODY, re.IGNORECASE)
+#: The same label, capitalised, later in a line that opened with one ("Uppdaterad: 14 mars 2026<br>Publicerad: 12 mars
+#: 2026", "<strong>Publicerad:</strong> 12 mars 2026 <strong>Uppdaterad:</strong> 14 mars 2026").
+_LATER_LABEL = re.compile(rf"(?<!\w){_LABEL_BODY}", re.IGNORECASE)
 #: In a label element of its own (``<dt>``, a ``<th>``, the element before a ``<time>``'s block):
 #: a term and a participle, "Anslaget publicerat", "Sidan granskad" (never a past-tense verb).
 _TERM_LABEL = re.compile(
@@ -207,8 +212,14 @@ def _label_lines(el: Element) -> list[tuple[str, dt.datetime]]:
             value = leading_date(rest)
             if value is None and not rest.strip() and short:
                 value = _next_sibling_date(el)  # <dt>Publicerad</dt><dd>12 mars 2026</dd>
-            if value is not None:
-                found.append(("pub" if match.group("pub") else "upd", value))
+            if value is None:
+                continue
+            found.append(("pub" if match.group("pub") else "upd", value))
+            for later in _LATER_LABEL.finditer(segment, match.end()):  # a metadata line's further labels,
+                if not segment[later.start()].isupper():  # capitalised as labels are: "…: beslutet publicerades …"
+                    continue  # is a sentence
+                if (value := leading_date(segment[later.end():])) is not None:
+                    found.append(("pub" if later.group("pub") else "upd", value))
     return found
 
 
