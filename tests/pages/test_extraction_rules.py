@@ -140,6 +140,17 @@ def test_page_tools_go_and_a_side_box_of_facts_stays() -> None:
     assert "Stibyborgsgatan 10, Gärsnäs" in text
 
 
+def test_a_feedback_form_takes_its_question_along_and_a_contact_box_of_lines_comes_once() -> None:
+    feedback = "<div class='fb'><h2>Var informationen till hjälp?</h2><form><button>Ja</button><button>Nej</button></form></div>"
+    contact = "<div><h2>Kontakt</h2><p>Bygglovsenheten<br>Telefon: 0123-45 67 00<br>E-post: bygglov@exempelby.se</p></div>"
+    page = _article(f"<div id='content'><h1>Altan</h1>{BODY}{feedback}{contact}</div>")
+    assert "till hjälp" not in page.text
+    assert page.text.count("Bygglovsenheten") == 1 and "Telefon: 0123-45 67 00" in page.text
+    # a heading above a form and more content keeps its section
+    kept = "<div><h2>Anmälan</h2><p>Anmäl dig senast den 3 mars till kursen i simning för vuxna.</p><form><input name='n'></form></div>"
+    assert "Anmälan" in _article(f"<div id='content'><h1>Kurs</h1>{BODY}{kept}</div>").text
+
+
 # --- (e) collapsed sections are content -------------------------------------------------------
 
 

@@ -169,7 +169,9 @@ def remove_boilerplate(root: Element, protected: set[Element], lists: Iterable[I
     """Everything of class (d) a single page shows by its structure (see the module docstring)."""
     doomed = _excluded_by_site(root, protected)
     _drop_all(doomed)
-    _drop_all(_page_tools(root, protected))
+    tools = _page_tools(root, protected)
+    wrappers = [parent for el in tools if (parent := el.getparent()) is not None]
+    _drop_all(tools)
     emptied: list[Element] = []
     for item_list in lists:
         targets = _teaser_targets(item_list, root, protected, resolve)
@@ -186,7 +188,9 @@ def remove_boilerplate(root: Element, protected: set[Element], lists: Iterable[I
             doomed.append(el)
         elif el.tag == "a" and _jump_link(el):
             doomed.append(el)
+    wrappers += [parent for el in doomed if el.tag == "form" and (parent := el.getparent()) is not None]
     _drop_all(doomed)
+    _drop_headed_only(wrappers, protected)
 
 
 def _side_column(el: Element) -> bool:
@@ -301,6 +305,18 @@ def _drop_emptied(parents: list[Element], protected: set[Element]) -> None:
             if previous is not None and previous.tag in _HEADINGS and short_text(previous, FURNITURE_MAX):
                 drop(previous)
             parent = above
+
+
+def _drop_headed_only(wrappers: list[Element], protected: set[Element]) -> None:
+    """Wrappers of removed page tools and forms left with nothing but a short heading ("Var
+    informationen till hjälp?" above a feedback form's buttons, "Dela sidan" above share links)."""
+    for wrapper in wrappers:
+        if wrapper.getparent() is None or not _removable(wrapper, protected) or (wrapper.text or "").strip():
+            continue
+        children = list(wrapper)
+        if children and all(isinstance(c.tag, str) and c.tag in _HEADINGS and not (c.tail or "").strip()
+                            and short_text(c, FURNITURE_MAX) for c in children):
+            drop(wrapper)
 
 
 def _furniture(el: Element) -> bool:

@@ -44,6 +44,9 @@ def restore_dropped(text: str, region: Element, title: Element | None) -> str:
     starts: dict[str, int] = {}
     for index, line in enumerate(lines):
         starts.setdefault(_key(line), index)
+    for index, line in enumerate(lines):  # a block <br> split over short lines ("Bygglovsenheten<br>Telefon: …")
+        if len(plain(line)) < ANCHOR_CHARS:
+            starts.setdefault(_key(" ".join(lines[index:index + 4])), index)
     leaves = [el for el in region.iter(*_LEAVES) if next(el.iterdescendants(*_LEAVES), None) is None]
     heads = [_head(el) for el in leaves]
     found = [starts.get(_key(head)) if head else None for head in heads]
