@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crawler.sitewide import strip_repeated
 from parity.config import LoadedConfig
 from parity.core.jsonl import write_records
 from parity.core.records import Post, SourceStatus, WebItem
@@ -35,6 +34,8 @@ class Collected:
 def collect_from_store(store: Store, loaded: LoadedConfig, run_id: str, now: dt.datetime,
                        orgs: list[str] | None = None) -> Collected:
     """Posts in the audit window, live web items and this run's source lines, for the selected orgs."""
+    from crawler.sitewide import strip_repeated  # imported by the run: importing the command line loads no crawler
+
     org_ids = [o.id for o in loaded.config.org if not orgs or o.id in orgs]
     since = now - dt.timedelta(days=loaded.config.crawl.window_days)
     posts = store.posts(org_ids, since=since)
