@@ -65,6 +65,7 @@ class PageFacts:
     md_years: dict[str, set[int]] = field(default_factory=dict)  # md key → years it is dated in
     md_weekdays: dict[str, set[int]] = field(default_factory=dict)  # md key → weekdays it is given with
     deadlines: set[str] = field(default_factory=set)  # md keys of "senast …" dates
+    deadline_times: set[str] = field(default_factory=set)  # t keys of "senast kl …" times
     events: set[str] = field(default_factory=set)  # md keys given with a weekday ("tisdag 21 mars")
     years: set[int] = field(default_factory=set)  # years the page names or is dated in
     towns: set[str] = field(default_factory=set)  # gazetteer towns the page names (lower case)

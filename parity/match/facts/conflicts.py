@@ -18,6 +18,8 @@ the fact):
   "SENAST den 30 april");
 * a date **with its weekday** ("Tisdag 1 oktober") the page does not give while it dates
   another event so ("Onsdag 22 maj");
+* a **deadline time** the page does not give while it gives another ("senast kl 06.00" vs
+  "senast kl. 6.30": the bins of another collection);
 * a **year** of the post (named, "Medborgarundersökningen 2017", or of its dates) when every
   year the page names or is published in is another;
 * a **town** of the post the page does not name (nor its host) while it names another town.
@@ -67,6 +69,10 @@ def contradictions(facts: Sequence[Fact], page: PageFacts, present: Sequence[boo
     for fact, here in zip(facts, present):
         if fact.kind in ("date", "deadline"):
             if _date_conflict(fact, page, here):
+                out.append(fact.surface)
+        elif fact.kind == "time" and fact.role == "deadline" and not here:
+            keys = {a for g in fact.groups for a in g if isinstance(a, str)}
+            if page.deadline_times - keys:
                 out.append(fact.surface)
         elif fact.role == "town" and not here and not _town_named(fact, page) and page.towns - post_towns:
             out.append(fact.surface)

@@ -178,6 +178,8 @@ def page_facts(
                     keys.add(alt)
         if h.kind in ("date", "deadline") and h.role not in ("week", "year"):
             _index_date(pf, h, anchor)
+        elif h.kind == "time" and h.role == "deadline":
+            pf.deadline_times.update(a for g in h.groups for a in g if isinstance(a, str))
     # page side: also read "5/3" as 5 March and as May 3 (the page's convention is unknown)
     for m in RX_DATE_SLASH.finditer(full):
         for k in (md(int(m.group(2)), int(m.group(1))), md(int(m.group(1)), int(m.group(2)))):
