@@ -39,10 +39,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.sv_metrics import LINKED, fact_named
-from benchmarks.sv_stress_cases import deletion_cases, insertion_cases, removal_cases
+from benchmarks.sv_stress_cases import deletion_cases, insertion_cases, removal_cases, spelling_cases
 
 DATA = ROOT.parent / "shared" / "data"
-PARTS = ("removal", "deletion", "insertion")
+PARTS = ("removal", "deletion", "insertion", "spelling")
 
 
 def _pad(spec: str | None, web: list, org: str) -> list:
@@ -160,6 +160,27 @@ def score_insertion(posts: list, web: list, truth: list[dict], pad: list) -> dic
             "by_kind": {k: f"{b}/{a}" for k, (a, b) in sorted(kinds.items())}, "wrong": wrong}
 
 
+def score_spelling(posts: list, web: list, truth: list[dict], pad: list) -> dict[str, Any]:
+    """Each spelling rule applied in turn to a ``match`` post's page; the verdict must stay ``match``."""
+    by_id = {w.id: w for w in web}
+    n = ok = 0
+    wrong, rules = [], {}
+    for c in spelling_cases(posts, web, truth):
+        page = by_id[c.page_id].model_copy(update={"text": c.text})
+        v = _run([c.post], [page if w.id == c.page_id else w for w in web] + pad)[c.post.id]
+        n += 1
+        r = rules.setdefault(c.rule, [0, 0])
+        r[0] += 1
+        right = v["verdict"] == "match" and v["web_id"] == c.page_id
+        ok += right
+        r[1] += right
+        if not right:
+            wrong.append({"post_id": c.post.id, "page": c.page_id, "rule": c.rule, "verdict": v["verdict"],
+                          "web_id": v["web_id"], "missing": v["missing_facts"], "post": c.post.text})
+    return {"cases": n, "match": ok, "false_partial": sum(w["verdict"] == "partial" for w in wrong),
+            "by_rule": {k: f"{b}/{a}" for k, (a, b) in sorted(rules.items())}, "wrong": wrong}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="benchmarks/sv_stress.py", description=__doc__.splitlines()[0])
     ap.add_argument("--split", default="dev", choices=["dev", "test"], help="dev to tune; test only to report")
@@ -183,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
         out["deletion"] = score_deletion(posts, web, truth, pad)
     if args.only in (None, "insertion"):
         out["insertion"] = score_insertion(posts, web, truth, pad)
+    if args.only in (None, "spelling"):
+        out["spelling"] = score_spelling(posts, web, truth, pad)
     if args.json:
         print(json.dumps(out, ensure_ascii=False))
         return 0
@@ -199,6 +222,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{part}: {d['cases']} cases; linked {d['linked']}, partial {d['partial']}, fact named"
               f" {d['named']} ({d['named_rate']:.3f}); extra missing facts in {d['extra_missing']};"
               f" named by kind {d['by_kind']}")
+    if "spelling" in out:
+        sp = out["spelling"]
+        print(f"spelling: {sp['cases']} cases; still match {sp['match']}, false partial {sp['false_partial']};"
+              f" by rule {sp['by_rule']}")
     if args.show:
         for part in PARTS:
             for w in out.get(part, {}).get("wrong", []):

@@ -166,6 +166,64 @@ def insertion_cases(posts: list[Post], web: list[WebItem], truth: list[dict]) ->
             yield InsertionCase(post.model_copy(update={"id": f"{post.id}+{kind}", "text": text}), page.id, fact, kind)
 
 
+_ONES = "noll en två tre fyra fem sex sju åtta nio tio elva tolv tretton fjorton femton sexton sjutton arton nitton".split()
+_TENS = {20: "tjugo", 30: "trettio", 40: "fyrtio", 50: "femtio"}
+
+
+def number_word(n: int) -> str:
+    """A Swedish cardinal in words, 0–59 ("fjorton", "tjugotre")."""
+    if n < 20:
+        return _ONES[n]
+    tens, ones = divmod(n, 10)
+    return _TENS[tens * 10] + (_ONES[ones] if ones else "")
+
+
+#: other spellings a page may give the same fact in: (name, pattern, replacement)
+SPELLINGS: tuple[tuple[str, re.Pattern[str], object], ...] = (
+    ("week in words", re.compile(r"\b([Vv]ecka)\s(\d{1,2})(?:(\s?(?:och|till|-|–)\s?)(\d{1,2}))?\b"),
+     lambda m: f"{m.group(1)} {number_word(int(m.group(2)))}"
+               + (f"{m.group(3)}{number_word(int(m.group(4)))}" if m.group(4) else "")),
+    ("klockan", re.compile(r"\bkl\.?\s?(?=\d)"), "klockan "),
+    ("hh:mm", re.compile(r"(?<![\d.,])(\d{1,2})\.(\d\d)(?![\d.,])"), r"\1:\2"),
+    ("spaced dash", re.compile(r"(?<=\d)\s?[–-]\s?(?=\d)"), " - "),
+    ("kronor", re.compile(r"(?<=\d)\s?kr\b\.?"), " kronor"),
+    ("ordinal day", re.compile(rf"(?<![\d/])([12]?[12])\s(?=(?:{MONTHS})\b)"), r"\1:a "),
+)
+
+
+@dataclass(frozen=True)
+class SpellingCase:
+    """A ``match`` post whose page writes some of its facts in another spelling (``rule``)."""
+
+    post: Post
+    page_id: str
+    rule: str
+    text: str
+
+
+def spelling_cases(posts: list[Post], web: list[WebItem], truth: list[dict]) -> Iterator[SpellingCase]:
+    """Per ``match`` post and spelling rule that changes its page where the page holds a fact of
+    the post: the page with that rule applied. The verdict must stay ``match`` (no false partial)."""
+    by_post = {p.id: p for p in posts}
+    by_web = {w.id: w for w in web}
+    for t in truth:
+        if t["verdict"] != "match" or t["post_id"] not in by_post or t.get("web_id") not in by_web:
+            continue
+        post, page = by_post[t["post_id"]], by_web[t["web_id"]]
+        facts = post_facts(post.text or "")
+        text = page.text or ""
+        sents = _sentences(text)
+        for rule, rx, repl in SPELLINGS:
+            held = [s for s in sents if any(holds(s, k, f) for k, f in facts) and rx.search(s)]
+            if not held:
+                continue
+            new = text
+            for s in held:
+                new = new.replace(s, rx.sub(repl, s))  # type: ignore[arg-type]
+            if new != text:
+                yield SpellingCase(post, page.id, rule, new)
+
+
 def removal_cases(posts: list[Post], truth: list[dict]) -> Iterator[tuple[str, list[Post]]]:
     """(page id, the linked posts whose counterpart it is), in page-id order."""
     by_post = {p.id: p for p in posts}
