@@ -3,11 +3,12 @@
     .venv/bin/python benchmarks/sv_stress.py                     # dev, the real pool
     .venv/bin/python benchmarks/sv_stress.py --pad en:1000       # + 1,000 English dev items as filler
     .venv/bin/python benchmarks/sv_stress.py --pad sv-mix:1000   # + 1,000 Swedish mixes (match_pools)
+    .venv/bin/python benchmarks/sv_stress.py --only removal      # one part (removal, deletion, insertion, spelling)
     .venv/bin/python benchmarks/sv_stress.py --show              # list every wrong case
     .venv/bin/python benchmarks/sv_stress.py --json              # one JSON object
 
 Why: the engine is right on every dev post, so dev no longer tells a rule that generalises
-from one fitted to dev. Two generators turn each dev post into a case whose right answer is
+from one fitted to dev. Four generators turn each dev post into a case whose right answer is
 known without a new label (:mod:`benchmarks.sv_stress_cases`):
 
 * **removal** (near misses): for each page that is a linked post's counterpart, the page
@@ -22,6 +23,16 @@ known without a new label (:mod:`benchmarks.sv_stress_cases`):
   naming that fact. Counted: linked to the page, verdict ``partial``, fact named
   (:func:`benchmarks.sv_metrics.fact_named`), and facts named missing that the page still
   has (``extra missing``).
+* **insertion** (missing facts, the benchmark's own partial recipe): for each dev ``match``
+  post and each fact kind, a fact found on *another* dev page (absent from this post's page)
+  is added to the post in a short sentence; the right answer is ``partial`` naming it.
+* **spelling** (false partials): for each dev ``match`` post, its page writes the post's facts
+  in another valid spelling (week number in words, "klockan", "18:30", spaced dashes,
+  "kronor", "1:a april"), one rule at a time; the right answer stays ``match``.
+
+Cases run one by one through ``match_posts`` (``--embeddings off``, default options); the
+insertion cases share the real pool and run in one call. About 10 s for all four parts at the
+real pool, about a minute padded with 1,000 items.
 
 Only dev is read (``--split test`` exists to REPORT, never to choose). The pool padding
 (``--pad``) reuses :mod:`benchmarks.match_pools`, so the same checks hold at other sizes.
