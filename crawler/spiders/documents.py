@@ -41,6 +41,7 @@ from crawler.pages.web.document import (
     extract_document,
 )
 from crawler.spiders.worker_life import init_worker
+from parity.core.lang import load_detector
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ def _read(page: PageInput, budget: DocumentBudget) -> tuple[str, Any, Any]:
 def _serve(conn: Connection, parent: int) -> None:
     """A worker's life: say ready, then read documents until the pipe closes."""
     init_worker(parent)
+    load_detector()  # documents' language: the model's load is not a document's cost
     conn.send("ready")
     while True:
         try:

@@ -37,6 +37,14 @@ def _identifier() -> Any:
     return ident
 
 
+def load_detector() -> None:
+    """Read the classifier's model now (about 2 s, several under load) rather than inside the first
+    :func:`detect_lang` call: a document worker loads it before it says it is ready, so the cost is not
+    charged to its first document's time budget (which it once exceeded: a 20-page PDF in a fresh worker
+    was stopped as ``document_too_costly`` on a loaded machine)."""
+    _identifier()
+
+
 def _normalise(text: str) -> str:
     return " ".join(text.replace("\u00ad", "").split())
 

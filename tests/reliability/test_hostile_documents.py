@@ -117,3 +117,24 @@ def test_page_budget_and_a_page_that_never_ends(tmp_path: Path) -> None:
     assert failed["/docs/evig.pdf"].startswith("document_too_costly (")
     documents = {w["url"].removeprefix(base): w for w in jsonl(result.out / "web.jsonl") if w["url"].endswith(".pdf")}
     assert list(documents) == ["/docs/vanlig.pdf"] and "Vatten" in documents["/docs/vanlig.pdf"]["text"]
+
+
+def test_a_fresh_workers_first_document_is_not_charged_for_loading_the_language_model(monkeypatch) -> None:
+    """The language model's load (~2 s, more under load) happens before the worker says it is ready: a 20-page
+    PDF in a fresh worker, allowed 1 s + 0.5 s of silence, is read — before the fix it was stopped as
+    ``document_too_costly`` (the model loaded inside its first ``detect_lang``)."""
+    import asyncio
+
+    from crawler.pages.page_input import PageInput
+    from crawler.pages.web.document import DocumentBudget
+    from crawler.spiders import documents
+
+    monkeypatch.setattr(documents, "GRACE_SECONDS", 0.5)
+    reader = documents.DocumentReader(1)
+    page = PageInput(url="http://127.0.0.1/docs/vanlig.pdf", body=pdf(20, 5),
+                     headers={"Content-Type": "application/pdf"})
+    try:
+        document = asyncio.run(reader.read(page, DocumentBudget(max_pages=300, max_seconds=1.0)))
+    finally:
+        reader.shutdown()
+    assert "Vatten" in document.text and document.url == page.url

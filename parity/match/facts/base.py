@@ -43,6 +43,8 @@ class Fact:
     #: False when the weekday given fits the date in no year near the post's time ("söndag 24/12"
     #: posted in December 2025) or not its explicit year: the post may be about another year
     weekday_fits: bool = True
+    #: the town of the gazetteer a place names ("Lyckeby torg" → "Lyckeby"), for contradictions
+    town: str = ""
 
     def __str__(self) -> str:  # pragma: no cover
         return self.surface
@@ -63,6 +65,7 @@ class PageFacts:
     md_years: dict[str, set[int]] = field(default_factory=dict)  # md key → years it is dated in
     md_weekdays: dict[str, set[int]] = field(default_factory=dict)  # md key → weekdays it is given with
     deadlines: set[str] = field(default_factory=set)  # md keys of "senast …" dates
+    deadline_times: set[str] = field(default_factory=set)  # t keys of "senast kl …" times
     events: set[str] = field(default_factory=set)  # md keys given with a weekday ("tisdag 21 mars")
     years: set[int] = field(default_factory=set)  # years the page names or is dated in
     towns: set[str] = field(default_factory=set)  # gazetteer towns the page names (lower case)
@@ -124,6 +127,7 @@ class Hit:
     year: int | None = None  # explicit year of a date
     weekday: int | None = None  # weekday given with a date
     surface: str | None = None  # when the fact is written otherwise than its span (a genitive's head)
+    town: str = ""  # the gazetteer town a place names ("Lyckeby torg")
 
 
 def overlaps(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:

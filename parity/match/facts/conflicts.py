@@ -18,6 +18,8 @@ the fact):
   "SENAST den 30 april");
 * a date **with its weekday** ("Tisdag 1 oktober") the page does not give while it dates
   another event so ("Onsdag 22 maj");
+* a **deadline time** the page does not give while it gives another ("senast kl 06.00" vs
+  "senast kl. 6.30": the bins of another collection);
 * a **year** of the post (named, "Medborgarundersökningen 2017", or of its dates) when every
   year the page names or is published in is another;
 * a **town** of the post the page does not name (nor its host) while it names another town.
@@ -28,6 +30,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from parity.match.facts.base import Fact, PageFacts, md
+from parity.match.facts.towns import implied
 
 
 def _md_keys(fact: Fact) -> set[str]:
@@ -62,14 +65,24 @@ def contradictions(facts: Sequence[Fact], page: PageFacts, present: Sequence[boo
     """Surfaces of the post's facts the page contradicts (``present``: whether the page
     carries each fact, as :func:`~parity.match.facts.extract.fact_present` says)."""
     out: list[str] = []
-    post_towns = {f.surface.lower() for f in facts if f.role == "town"}
+    post_towns = {(f.town or f.surface).lower() for f in facts if f.role == "town"}
     for fact, here in zip(facts, present):
         if fact.kind in ("date", "deadline"):
             if _date_conflict(fact, page, here):
                 out.append(fact.surface)
-        elif fact.role == "town" and not here and page.towns - post_towns:
+        elif fact.kind == "time" and fact.role == "deadline" and not here:
+            keys = {a for g in fact.groups for a in g if isinstance(a, str)}
+            if page.deadline_times - keys:
+                out.append(fact.surface)
+        elif fact.role == "town" and not here and not _town_named(fact, page) and page.towns - post_towns:
             out.append(fact.surface)
     return out
+
+
+def _town_named(fact: Fact, page: PageFacts) -> bool:
+    """The page names the town of a place that names one ("Lyckeby torg" on a page about Lyckeby
+    without the square: a missing place, not another town)."""
+    return bool(fact.town) and (fact.town.lower() in page.towns or implied(fact.town, page.implied))
 
 
 def _date_conflict(fact: Fact, page: PageFacts, here: bool) -> bool:

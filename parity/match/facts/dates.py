@@ -35,7 +35,7 @@ _RELATIVE_RE = "|".join(re.escape(k).replace(r"\ ", r"\s?") for k in sorted(_REL
 _DAY_HINTS = ("dag", "day", "morgon", "morn", "kväll", "natt", "tonight", "tomorrow", "this ")
 
 _DEADLINE_RE = (
-    r"senast(?:\s+den)?|sista\s+(?:anmälnings|ansöknings|svars)?dag(?:en)?(?:\s+(?:för|att)\s+\w+)?(?:\s+är)?"
+    r"senast(?:\s+den)?|sista\s+(?:anmälnings|ansöknings|svars)?dag(?:en)?(?:\s+(?:för|att|inför|till)(?:\s+\w+){1,3})?(?:\s+är)?"
     r"|deadline(?:\s+is)?|no\s+later\s+than|by|before|före|innan|till\s+och\s+med|t\.\s?o\.\s?m\.|tom\.?"
 )
 

@@ -26,16 +26,21 @@ from parity.match.facts.base import (
 from parity.match.facts.conflicts import contradictions, date_elsewhere
 from parity.match.facts.contacts import contact_hits, phone_hits
 from parity.match.facts.dates import RX_DATE_SLASH, date_hits
-from parity.match.facts.places import place_hits
+from parity.match.facts.places import named_place_hits, place_hits
 from parity.match.facts.swedish import ascii_fold
 from parity.match.facts.times import time_hits
 from parity.match.facts.towns import district_hits, implied, page_towns, town_hits
 from parity.match.facts.years import page_weeks, page_years, resolve
 
 def _places(text: str, lang: str | None) -> list[Hit]:
-    """Towns of the gazetteer first, then streets and named places, then districts after "i"/"på"."""
-    hits = town_hits(text, lang)
+    """A name with its place noun first ("Lyckeby torg": the place, not only the town), then towns of
+    the gazetteer, then streets and named places, then districts after "i"/"på"."""
+    hits = named_place_hits(text, lang)
     spans = [(h.start, h.end) for h in hits]
+    for h in town_hits(text, lang):
+        if not overlaps(spans, h.start, h.end):
+            hits.append(h)
+            spans.append((h.start, h.end))
     for h in place_hits(text, lang):
         if not overlaps(spans, h.start, h.end):
             hits.append(h)
@@ -105,7 +110,7 @@ def extract_facts(
         dates, weekday, fits = _dates_of(h, anchor)
         years = tuple(sorted({d.year for d in dates} | ({h.year} if h.year else set())))
         facts.append(Fact(h.kind, surface, tuple(tuple(g) for g in h.groups), h.start, h.end, h.role, dates,
-                          weekday, years, fits))
+                          weekday, years, fits, h.town))
     return facts
 
 
@@ -173,6 +178,8 @@ def page_facts(
                     keys.add(alt)
         if h.kind in ("date", "deadline") and h.role not in ("week", "year"):
             _index_date(pf, h, anchor)
+        elif h.kind == "time" and h.role == "deadline":
+            pf.deadline_times.update(a for g in h.groups for a in g if isinstance(a, str))
     # page side: also read "5/3" as 5 March and as May 3 (the page's convention is unknown)
     for m in RX_DATE_SLASH.finditer(full):
         for k in (md(int(m.group(2)), int(m.group(1))), md(int(m.group(1)), int(m.group(2)))):

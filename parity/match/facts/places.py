@@ -19,14 +19,16 @@ from typing import Callable
 
 from parity.match.facts.base import Alt, Hit, literal, normalise, overlaps
 from parity.match.facts.dates import MONTH_RE
-from parity.match.facts.towns import NOT_DISTRICTS
+from parity.match.facts.towns import NOT_DISTRICTS, town_of
 from parity.match.facts.swedish import (
     capitalised_inside,
     compound_parts,
+    genitive_base,
     inflected,
     is_generic,
     lower_elsewhere,
     sentence_initial,
+    stem,
 )
 
 # Street suffixes (Swedish) and named-place suffixes.
@@ -70,6 +72,18 @@ _RX_HEAD_AFTER = re.compile(
 )
 _NOT_NAMES = frozenset("Vi Du Ni Den Det De Alla Välkommen Tack Ring Läs Kom Boka Obs Nu Här Där Från Till".split()) | NOT_DISTRICTS
 
+#: nouns of a place written after its name as a word of their own: "Lyckeby torg", "Höganäs hamn",
+#: "Ruddalens ishall", "Djäkneboda badplats", "Folkets park" (the name alone is another fact: the town)
+_NAMED_NOUNS = (
+    "torg|torget|hamn|hamnen|park|parken|strand|stranden|centrum|camping|campingen|ishall|ishallen|sporthall"
+    "|sporthallen|simhall|simhallen|badplats|badplatsen|idrottsplats|idrottsplatsen|kyrka|kyrkan|kyrkogård"
+    "|station|stationen|busstation|resecentrum|bibliotek|biblioteket|hembygdsgård|gård|gården|bruk|slott|hus"
+)
+_RX_NAMED = re.compile(
+    rf"(?<![\w-])([{_CAP}][{_LOW}]+(?:-[{_CAP}][{_LOW}]+)?)[ \u00a0]({_NAMED_NOUNS}){_END}"
+)
+_MODIFIERS = frozenset("Sankt Norra Södra Östra Västra Stora Lilla Gamla Nya".split())
+
 _PLACE_HINTS = tuple(
     sorted({h.lower().replace("\\", "") for h in (_STREET_SUFFIX + "|" + _PLACE_SUFFIX + "|" + _EN_PLACE_SUFFIX).split("|")})
 )
@@ -94,6 +108,39 @@ def _common_noun(text: str, start: int, word: str, suffix: str, modified: bool) 
     if not sentence_initial(text, start):
         return False
     return is_generic(word, suffix) and not capitalised_inside(text, word)
+
+
+def named_place_hits(text: str, lang: str | None = None) -> list[Hit]:
+    """A name followed by its place noun as a separate word ("vid Lyckeby torg", "Höganäs hamn",
+    "Ruddalens ishall"): the fact is the pair, so a page that names only the town ("Lyckeby")
+    lacks it. A gazetteer name keeps the ``town`` role (another town on the page is still a
+    contradiction). At a sentence start only a gazetteer name counts ("Skolans gård" is a
+    common noun); "hus" only after a genitive ("Folkets hus"). Swedish text only."""
+    if lang == "en":
+        return []
+    hits: list[Hit] = []
+    for m in _RX_NAMED.finditer(text):
+        name, noun = m.group(1), m.group(2)
+        if name in _NOT_NAMES or name in _MODIFIERS or name.isupper():
+            continue
+        town = town_of(name) or ""
+        if (noun == "hus" and not name.endswith("s")) or (sentence_initial(text, m.start(1)) and not town):
+            continue
+        base = town or (genitive_base(name) if name.endswith("s") else None) or name
+        a, b = re.escape(stem(base.lower())), re.escape(_noun_stem(noun))
+        pattern = re.compile(rf"(?<![\w-]){a}[{_LOW}]*[ -]?{b}[{_LOW}]*(?![\w-])"
+                             rf"|(?<![\w-]){b}[{_LOW}]*\s(?:i|på|vid)\s{a}[{_LOW}]*(?![\w-])")
+        hits.append(Hit("place", m.start(1), m.end(2), [(pattern,)], role="town" if town else "",
+                        surface=text[m.start(1) : m.end(2)], town=town))
+    return hits
+
+
+def _noun_stem(noun: str) -> str:
+    """A place noun without its definite ending: torget → torg, hamnen → hamn, ishallen → ishall."""
+    for end in ("en", "et", "n"):
+        if noun.endswith(end) and len(noun) - len(end) >= 3 and noun not in ("station", "camping"):
+            return noun[: -len(end)]
+    return noun
 
 
 def place_hits(text: str, lang: str | None = None) -> list[Hit]:

@@ -49,7 +49,7 @@ def inflected(name: str) -> Pattern[str]:
     return re.compile(rf"(?<![\w-]){body}(?![\w-])")
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     """``word`` without a definite ending, keeping at least four letters."""
     for end in _DEFINITE:
         if word.endswith(end) and len(word) - len(end) >= 4:
@@ -77,7 +77,7 @@ def compound_parts(word: str, suffix: str) -> Pattern[str] | None:
     specific = low[: -len(suffix)].rstrip("-")
     if specific.endswith("s") and len(specific) > 5:
         specific = specific[:-1]
-    specific = _stem(specific)
+    specific = stem(specific)
     generic = _generic_stem(suffix)
     if len(specific) < 4 or len(generic) < 3:
         return None

@@ -33,6 +33,9 @@ _RX_TIME_HM = re.compile(
     rf"(?![\d]|[.,:]\d|\s*(?:kr|kronor|sek|%|procent|miljon|miljard|million|billion|euro|dollar|:-))",
     FLAGS,
 )
+#: a time right after "senast" is a deadline ("ställ ut kärlet senast kl 06.00"): a page that gives
+#: another such time is about another collection (facts/conflicts.py)
+_RX_DEADLINE_BEFORE = re.compile(r"\b(?:senast|senaste\s+tid(?:punkt)?(?:\s+är)?)\s*$", FLAGS)
 _AMPM = r"([ap])\.?\s?m\b\.?"
 _RX_TIME_AMPM = re.compile(
     rf"(?<![\d.,:$])(\d{{1,2}})(?::(\d{{2}}))?\s*(?:{_AMPM})?\s*(?:{DASH}|to|until|till)\s*(\d{{1,2}})(?::(\d{{2}}))?\s*{_AMPM}"
@@ -49,7 +52,8 @@ def time_hits(text: str, lang: str | None, page: bool = False) -> list[Hit]:
         groups = [(k,) for k in keys if k]
         if groups and not overlaps(taken, start, end):
             taken.append((start, end))
-            hits.append(Hit("time", start, end, groups))
+            deadline = _RX_DEADLINE_BEFORE.search(text[max(0, start - 30) : start]) is not None
+            hits.append(Hit("time", start, end, groups, role="deadline" if deadline else ""))
 
     for m in _RX_TIME_KL.finditer(text):
         keys = [hm(int(m.group(1)), int(m.group(2) or 0))]

@@ -28,6 +28,21 @@ _RX_WEEK = re.compile(
     rf"(?<![\w.])(?:[Vv]eck(?:a|an|orna)|[Vv]\.|[Vv](?=\s?\d))\s?(\d{{1,2}})"
     rf"(?:\s*(?:{DASH}|och|till)\s*(?:[Vv](?:ecka)?\.?\s?)?(\d{{1,2}}))?(?![\d.,:/-]?\d)"
 )
+#: Swedish numbers 2–53 in words ("en"/"ett" left out: "vecka ett par dagar" is no week number)
+_ONES = "två tre fyra fem sex sju åtta nio".split()
+NUMBER_WORDS: dict[str, int] = {w: i + 2 for i, w in enumerate(_ONES)} | {
+    w: i + 10 for i, w in enumerate("tio elva tolv tretton fjorton femton sexton sjutton arton nitton".split())}
+for _tens, _word in ((20, "tjugo"), (30, "trettio"), (40, "fyrtio"), (50, "femtio")):
+    NUMBER_WORDS[_word] = _tens
+    for _i, _one in enumerate(["ett", *_ONES]):
+        if _tens + _i + 1 <= 53:
+            NUMBER_WORDS[_word + _one] = _tens + _i + 1
+    NUMBER_WORDS[_word + "en"] = _tens + 1  # "tjugoen" beside "tjugoett"
+_NUMWORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+#: a page's week number in words: "från och med vecka fjorton", "vecka tjugo till tjugotvå"
+_RX_WEEK_WORDS = re.compile(
+    rf"(?<![\w.])[Vv]ecka\s+({_NUMWORD})(?:\s*(?:{DASH}|och|till)\s*(?:vecka\s+)?({_NUMWORD}))?(?![\w-])", re.IGNORECASE
+)
 _YEAR = r"(?:19[5-9]\d|20\d\d)"
 _RX_YEAR_AFTER_WORD = re.compile(
     rf"(?<![\w-])([^\W\d_]{{3,}})[ \u00a0]({_YEAR})(?![\d/.,:%]?\d|[-–/]\d|\s*(?:kr|kronor|st|personer|meter|km)\b)"
@@ -106,11 +121,17 @@ def week_hits(text: str, anchor: dt.date | None) -> list[Hit]:
 
 
 def page_weeks(text: str) -> set[str]:
-    """Every week key a page's text yields, ranges expanded ("vecka 28-31" → w:28 … w:31)."""
+    """Every week key a page's text yields, ranges expanded ("vecka 28-31" → w:28 … w:31), week
+    numbers in words too ("Från och med vecka fjorton" → w:14: a page writes out what a post
+    gives in digits)."""
     keys: set[str] = set()
-    for m in _RX_WEEK.finditer(text):
-        a = int(m.group(1))
-        b = int(m.group(2)) if m.group(2) else a
+    spans = [(int(m.group(1)), int(m.group(2)) if m.group(2) else None) for m in _RX_WEEK.finditer(text)]
+    if "ecka" in text:
+        for m in _RX_WEEK_WORDS.finditer(text):
+            first, last = m.group(1).lower(), (m.group(2) or "").lower()
+            spans.append((NUMBER_WORDS[first], NUMBER_WORDS[last] if last else None))
+    for a, b in spans:
+        b = a if b is None else b
         if 1 <= a <= b <= 53 and b - a <= 10:
             keys.update(f"w:{w}" for w in range(a, b + 1))
     return keys
