@@ -44,6 +44,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,12 +117,31 @@ def score_removal(posts: list, web: list, truth: list[dict], pad: list) -> dict[
 def score_deletion(posts: list, web: list, truth: list[dict], pad: list) -> dict[str, Any]:
     """Each fact deleted in turn from its counterpart page; the verdict must be ``partial`` naming it."""
     by_id = {w.id: w for w in web}
-    linked = partial = named = extra = 0
-    wrong, n, kinds = [], 0, {}
-    for case in deletion_cases(posts, web, truth):
-        page = by_id[case.page_id].model_copy(update={"text": case.text})
-        pool = [page if w.id == case.page_id else w for w in web] + _without(pad, by_id[case.page_id])
-        v = _run([case.post], pool)[case.post.id]
+
+    def verdicts() -> Iterator[tuple[Any, dict[str, Any]]]:
+        for case in deletion_cases(posts, web, truth):
+            page = by_id[case.page_id].model_copy(update={"text": case.text})
+            pool = [page if w.id == case.page_id else w for w in web] + _without(pad, by_id[case.page_id])
+            yield case, _run([case.post], pool)[case.post.id]
+
+    return _tally_partials(verdicts())
+
+
+def score_insertion(posts: list, web: list, truth: list[dict], pad: list) -> dict[str, Any]:
+    """A fact of another page added to each ``match`` post; the verdict must be ``partial`` naming it.
+    The pool is the same for every case, so all cases run in one call."""
+    cases = list(insertion_cases(posts, web, truth))
+    verdicts = _run([c.post for c in cases], web + pad)
+    return _tally_partials((c, verdicts[c.post.id]) for c in cases)
+
+
+def _tally_partials(results: Iterable[tuple[Any, dict[str, Any]]]) -> dict[str, Any]:
+    """Deletion and insertion cases scored alike: linked to the case's page, ``partial``, the fact named, and
+    facts called missing that are not the case's (``extra_missing``)."""
+    linked = partial = named = extra = n = 0
+    wrong: list[dict[str, Any]] = []
+    kinds: dict[str, list[int]] = {}
+    for case, v in results:
         n += 1
         k = kinds.setdefault(case.kind, [0, 0])
         k[0] += 1
@@ -137,35 +157,6 @@ def score_deletion(posts: list, web: list, truth: list[dict], pad: list) -> dict
             wrong.append({"post_id": case.post.id, "page": case.page_id, "fact": case.fact, "kind": case.kind,
                           "verdict": v["verdict"], "web_id": v["web_id"], "missing": v["missing_facts"],
                           "post": case.post.text})
-    return {"cases": n, "linked": linked, "partial": partial, "named": named,
-            "named_rate": round(named / n, 3) if n else 0.0, "extra_missing": extra,
-            "by_kind": {k: f"{b}/{a}" for k, (a, b) in sorted(kinds.items())}, "wrong": wrong}
-
-
-def score_insertion(posts: list, web: list, truth: list[dict], pad: list) -> dict[str, Any]:
-    """A fact of another page added to each ``match`` post; the verdict must be ``partial`` naming it.
-    The pool is the same for every case, so all cases run in one call."""
-    cases = list(insertion_cases(posts, web, truth))
-    verdicts = _run([c.post for c in cases], web + pad)
-    linked = partial = named = extra = 0
-    wrong, kinds = [], {}
-    for c in cases:
-        v = verdicts[c.post.id]
-        k = kinds.setdefault(c.kind, [0, 0])
-        k[0] += 1
-        ok_link = v["verdict"] in LINKED and v["web_id"] == c.page_id
-        linked += ok_link
-        partial += ok_link and v["verdict"] == "partial"
-        hit = ok_link and fact_named(c.fact, v["missing_facts"])
-        named += hit
-        k[1] += hit
-        others = [f for f in v["missing_facts"] if not fact_named(c.fact, [f])] if ok_link else []
-        extra += bool(others)
-        if not hit or others:
-            wrong.append({"post_id": c.post.id, "page": c.page_id, "fact": c.fact, "kind": c.kind,
-                          "verdict": v["verdict"], "web_id": v["web_id"], "missing": v["missing_facts"],
-                          "post": c.post.text})
-    n = len(cases)
     return {"cases": n, "linked": linked, "partial": partial, "named": named,
             "named_rate": round(named / n, 3) if n else 0.0, "extra_missing": extra,
             "by_kind": {k: f"{b}/{a}" for k, (a, b) in sorted(kinds.items())}, "wrong": wrong}

@@ -201,15 +201,19 @@ class SpellingCase:
     text: str
 
 
-def spelling_cases(posts: list[Post], web: list[WebItem], truth: list[dict]) -> Iterator[SpellingCase]:
-    """Per ``match`` post and spelling rule that changes its page where the page holds a fact of
-    the post: the page with that rule applied. The verdict must stay ``match`` (no false partial)."""
+def _match_pairs(posts: list[Post], web: list[WebItem], truth: list[dict]) -> Iterator[tuple[Post, WebItem]]:
+    """(post, its page) of every ``match`` label whose post and page are both in the split, in label order."""
     by_post = {p.id: p for p in posts}
     by_web = {w.id: w for w in web}
     for t in truth:
-        if t["verdict"] != "match" or t["post_id"] not in by_post or t.get("web_id") not in by_web:
-            continue
-        post, page = by_post[t["post_id"]], by_web[t["web_id"]]
+        if t["verdict"] == "match" and t["post_id"] in by_post and t.get("web_id") in by_web:
+            yield by_post[t["post_id"]], by_web[t["web_id"]]
+
+
+def spelling_cases(posts: list[Post], web: list[WebItem], truth: list[dict]) -> Iterator[SpellingCase]:
+    """Per ``match`` post and spelling rule that changes its page where the page holds a fact of
+    the post: the page with that rule applied. The verdict must stay ``match`` (no false partial)."""
+    for post, page in _match_pairs(posts, web, truth):
         facts = post_facts(post.text or "")
         text = page.text or ""
         sents = _sentences(text)
@@ -236,12 +240,7 @@ def removal_cases(posts: list[Post], truth: list[dict]) -> Iterator[tuple[str, l
 
 def deletion_cases(posts: list[Post], web: list[WebItem], truth: list[dict]) -> Iterator[DeletionCase]:
     """One case per (``match`` post, fact of the post that can be deleted cleanly from its page)."""
-    by_post = {p.id: p for p in posts}
-    by_web = {w.id: w for w in web}
-    for t in truth:
-        if t["verdict"] != "match" or t["post_id"] not in by_post or t.get("web_id") not in by_web:
-            continue
-        post, page = by_post[t["post_id"]], by_web[t["web_id"]]
+    for post, page in _match_pairs(posts, web, truth):
         facts = post_facts(post.text or "")
         for i, (kind, fact) in enumerate(facts):
             new = delete_fact(page.title or "", page.text or "", kind, fact, facts[:i] + facts[i + 1 :])

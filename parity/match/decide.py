@@ -16,7 +16,13 @@
   without a contradiction first);
 * the group's **threshold** turns it into linked / not linked, and its **review band** marks
   the verdicts a person should check. A post that links a page of its own organisation is
-  always linked to it.
+  always linked to it;
+* a linked verdict whose group's abstainer does not read the competition between candidates
+  (Swedish: ``cont`` and ``bm25n`` of the top page alone) is also marked for review when the
+  ranker gives the chosen page less than :data:`AMBIGUOUS_SHARE` of its belief: other pages fit
+  the post about as well, which is either a duplicate (harmless) or a post on a recurring matter
+  whose own specifics no page carries (a hidden gap). It is a flag, never a changed verdict:
+  lowering the probability instead would turn the duplicates into false ``social_only``.
 
 Coefficients, calibrations, thresholds and bands are in the generated :mod:`parity.match.calibration`.
 """
@@ -32,6 +38,12 @@ from parity.match import calibration as cal
 from parity.match.features import F, Group, Mode, abstainer_inputs, group_of, ranker_inputs
 from parity.match.options import MatchOptions
 from parity.match.prepare import OrgBatch
+
+#: below this ranker share of the chosen page, a linked verdict of a group whose abstainer reads no
+#: competition feature (no ``top``) is marked for review. sv-municipal dev: 1 of 84 right links lies below
+#: (0.586); synthetic Swedish-like pools of 10,000 pages with recurring topics (benchmarks/match_speed.py):
+#: 181 of 275 false links and 0 of 715 right ones (benchmarks/RESULTS.md, "Ambiguous links")
+AMBIGUOUS_SHARE = 0.6
 
 
 @dataclass
@@ -80,6 +92,7 @@ def decide(batch: OrgBatch, opts: MatchOptions) -> tuple[list[Decision], np.ndar
         raw = linear(model["abstainer"], ab, n_posts)
         gate = evidence_gate(ab, model["min_distinctive"], model["conflict_free"])
         prob_post[mask] = (platt(model["platt"], raw) * gate)[mask]
+    shares = candidate_shares(logit, order, starts)
     decisions: list[Decision] = []
     link = inputs[F.LINK]
     for pi in range(n_posts):
@@ -98,10 +111,20 @@ def decide(batch: OrgBatch, opts: MatchOptions) -> tuple[list[Decision], np.ndar
             p = max(p, cal.LINK_PROB)
         linked = p >= decision_threshold(batch, opts, pi)
         review = review_reason(p, linked, model["review"], groups[pi])
+        key, args = ("review.uncertain", review_values(p, linked, model["review"])) if review else (None, {})
+        share = float(shares[idxs[0]])
+        if (review is None and linked and not linked_pairs and share < AMBIGUOUS_SHARE
+                and F.TOP not in model["abstainer"]):
+            review = f"ambiguous: the chosen page holds {share:.2f} of the ranker's belief; other pages fit about as well"
+            key, args = "review.ambiguous", {"share": round(share, 4), "runner_up": _runner_up(shares, idxs)}
         decisions.append(Decision(pi, int(batch.pair_doc[idxs[0]]), linked, p, idxs, review,
-                                  review_key="review.uncertain" if review else None,
-                                  review_args=review_values(p, linked, model["review"]) if review else {}))
-    return decisions, logit, candidate_shares(logit, order, starts)
+                                  review_key=key, review_args=args))
+    return decisions, logit, shares
+
+
+def _runner_up(shares: np.ndarray, idxs: list[int]) -> float:
+    """The second candidate's share (0 when there is none)."""
+    return round(float(shares[idxs[1]]), 4) if len(idxs) > 1 else 0.0
 
 
 def review_reason(p: float, linked: bool, band: tuple[float, float], group: Group) -> str | None:

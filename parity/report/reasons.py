@@ -97,6 +97,11 @@ REVIEWS: dict[str, Message] = {
     "review.uncertain": Message(
         "uncertain: the match likelihood {confidence} lies in {low}–{high}, where such decisions often err",
         "osäkert: sannolikheten för träff {confidence} ligger mellan {low} och {high}, där sådana beslut ofta blir fel"),
+    "review.ambiguous": Message(
+        "other pages fit the post about as well (the chosen page holds {share} of the weight, the next one "
+        "{runner_up}): check that the post's own details are on it",
+        "andra sidor passar inlägget nästan lika bra (den valda sidan har {share} av vikten, nästa {runner_up}): "
+        "kontrollera att inläggets egna uppgifter finns på den"),
     "review.fact_veto": Message(
         "the closest page lacks {missing} of the post's {total} key facts: check that it is another occasion",
         "den närmaste sidan saknar {missing} av inläggets {total} nyckeluppgifter: kontrollera att det gäller "
@@ -209,7 +214,7 @@ def review_text(verdict: dict[str, Any], lang: str) -> str | None:
         return None
     args = args if isinstance(args, dict) else {}
     values = {name: str(args[name]) for name in ("missing", "total") if name in args}
-    for name in ("confidence", "low", "high"):
+    for name in ("confidence", "low", "high", "share", "runner_up"):
         if name in args:
             values[name] = format_percent(float(args[name]), lang)
     try:

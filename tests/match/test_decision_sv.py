@@ -114,3 +114,22 @@ def test_every_verdict_says_whether_to_review_it() -> None:
 
 def test_swedish_and_english_posts_are_decided_by_their_own_group() -> None:
     assert group_of("sv") is Group.SV and group_of("en") is Group.OTHER and group_of(None) is Group.OTHER
+
+
+def test_two_pages_that_fit_alike_are_linked_and_flagged_for_review() -> None:
+    """The Swedish abstainer reads the top page alone (cont, bm25n), so when another page fits the post about as
+    well — the same notice on the news page and the notice board, or last year's page of a recurring matter —
+    the link stands (a duplicate must not become social_only) but a person is asked to check it."""
+    text = ("Gatukontoret lagar vattenledningen på Kvarngatan under vecka 12. Räkna med buller och avstängd "
+            "parkering längs gatan, och kör försiktigt förbi grävmaskinerna vid korsningen mot Mjölnarvägen.")
+    page = ("Under vecka 12 lagar gatukontoret vattenledningen på Kvarngatan. Räkna med buller och att "
+            "parkeringen längs gatan är avstängd. Kör försiktigt förbi grävmaskinerna vid korsningen mot "
+            "Mjölnarvägen.")
+    alone = decide_one(text, POOL + [web("w-news", "Ledningsarbete på Kvarngatan", page)])
+    assert alone.verdict in LINKED and alone.web_id == "w-news" and not alone.review, alone
+    twins = POOL + [web("w-news", "Ledningsarbete på Kvarngatan", page),
+                    web("w-notice", "Ledningsarbete på Kvarngatan", page)]  # the notice board's copy
+    v = decide_one(text, twins)
+    assert v.verdict in LINKED and v.web_id in ("w-news", "w-notice"), (v.verdict, v.web_id, v.score)
+    assert v.review and v.review_key == "review.ambiguous", (v.review, v.review_key, v.review_reason)
+    assert v.review_args["share"] < 0.6 and v.review_args["runner_up"] > 0.3, v.review_args

