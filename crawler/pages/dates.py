@@ -133,6 +133,28 @@ def find_date_in_text(
     ``default_year`` lets "12 mars" be read on pages that only print day and
     month; without it such dates are ignored rather than guessed.
     """
+    found = _first_date(text, default_year=default_year, default_tz=default_tz)
+    return found[1] if found else None
+
+
+def leading_date(text: str, *, max_offset: int = 4, default_tz: dt.tzinfo = STOCKHOLM) -> dt.datetime | None:
+    """A date that opens ``text`` (at most ``max_offset`` characters in, after "den"/"on"), else None.
+
+    For labels: "Publicerad 12 mars 2026" dates the page, "Publicerad av Kundcenter … 12 mars"
+    does not (the label is followed by something else).
+    """
+    rest = text.lstrip(" :\u00a0\t")
+    lowered = rest[:4].lower()
+    if lowered.startswith(("den ", "on ")):
+        rest = rest.split(" ", 1)[1]
+    found = _first_date(rest[: max_offset + 60], default_tz=default_tz)
+    return found[1] if found and found[0] <= max_offset else None
+
+
+def _first_date(
+    text: str, *, default_year: int | None = None, default_tz: dt.tzinfo = STOCKHOLM
+) -> tuple[int, dt.datetime] | None:
+    """``(position, value)`` of the first date written in ``text``."""
     if not text:
         return None
     found: list[tuple[int, dt.datetime]] = []
@@ -177,4 +199,4 @@ def find_date_in_text(
                 break
     if not found:
         return None
-    return min(found, key=lambda item: item[0])[1]
+    return min(found, key=lambda item: item[0])

@@ -195,7 +195,9 @@ def get_text(el: Element, separator: str = "", *, collapse: bool = False) -> str
 
 
 def has_text(el: Element) -> bool:
-    """``normalize_space(get_text())`` is not empty."""
+    """``normalize_space(get_text())`` is not empty (stops at the first string with text)."""
+    if _plain_subtree(el):
+        return any(piece.replace("\u00ad", "").strip() for piece in el.itertext())
     return bool(get_text(el).replace("\u00ad", "").split())
 
 
@@ -294,3 +296,38 @@ def class_matches(el: Element, pattern: re.Pattern[str]) -> bool:
         return False
     tokens = value.split()
     return any(pattern.search(token) for token in tokens) or bool(pattern.search(" ".join(tokens)))
+
+
+def drop(el: Element) -> None:
+    """Remove ``el`` from its parent, keeping the text that follows it (its ``tail``)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def short_text(el: Element, limit: int) -> str | None:
+    """The whitespace-normalised text of ``el`` when it has at most ``limit`` characters, else None.
+
+    Reads only until the text is certainly longer, so rules that test every element of a
+    page for "a short line" do not read the whole page's text once per ancestor. Every
+    string counts: meant for trees whose scripts and styles were removed (the page's
+    content copy, :mod:`crawler.pages.web.content`).
+    """
+    pieces: list[str] = []
+    size = 0
+    for piece in el.itertext():
+        flat = " ".join(piece.replace("\u00ad", "").split())
+        if flat:
+            size += len(flat) + 1
+            if size > limit + 1:
+                return None
+            pieces.append(flat)
+    return " ".join(pieces)

@@ -2,7 +2,9 @@
 
 The crawl process writes into the store; everything after it (matching, reports, the
 files of ``parity crawl``) works on this one snapshot, so the audit and the crawl-only
-command export the same records.
+command export the same records. Web pages' texts leave the store without the blocks
+their site repeats on most pages (:mod:`crawler.sitewide`): the store keeps what each
+page said, the site-wide judgement is made here, over all the site's stored pages.
 """
 
 from __future__ import annotations
@@ -32,10 +34,12 @@ class Collected:
 def collect_from_store(store: Store, loaded: LoadedConfig, run_id: str, now: dt.datetime,
                        orgs: list[str] | None = None) -> Collected:
     """Posts in the audit window, live web items and this run's source lines, for the selected orgs."""
+    from crawler.sitewide import strip_repeated  # imported by the run: importing the command line loads no crawler
+
     org_ids = [o.id for o in loaded.config.org if not orgs or o.id in orgs]
     since = now - dt.timedelta(days=loaded.config.crawl.window_days)
     posts = store.posts(org_ids, since=since)
-    web = store.web_items(org_ids)
+    web = strip_repeated(store.web_items(org_ids))  # a site's repeated blocks (crawler/sitewide.py)
     sources = [_with_access(status, detail) for _, status, detail in store.sources(run_id)]
     return Collected(posts=posts, web=web, sources=sources, incomplete_orgs=incomplete_web_orgs(sources))
 

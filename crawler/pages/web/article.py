@@ -18,11 +18,13 @@ from typing import Any
 
 from crawler.pages.links import Resolver, absolute, all_links, base_url, document_links, feed_urls
 from crawler.pages.page_input import PageInput
-from crawler.pages.text import ASSISTIVE_CLASSES, normalize_space
-from crawler.pages.tree import Element, HtmlTree, Scope, classes, first, get_text, has_text, iter_tags, string_of
+from crawler.pages.text import normalize_space
+from crawler.pages.tree import Element, HtmlTree, Scope, first, get_text, iter_tags, string_of
 from crawler.pages.types import Article, PageError
-from crawler.pages.web.main_text import main_region, main_text
+from crawler.pages.web.content import page_content
+from crawler.pages.web.main_text import main_text
 from crawler.pages.web.pagedates import page_dates
+from crawler.pages.web.region import title_heading
 from parity.core.lang import detect_lang, normalize_lang
 
 log = logging.getLogger(__name__)
@@ -35,9 +37,13 @@ _SITE_WORDS = re.compile(
 )
 
 
-def _meta(document: HtmlTree) -> dict[str, str]:
+def _meta(document: Scope, others: frozenset[Element] | set[Element] = frozenset()) -> dict[str, str]:
+    """``<meta>`` values by lower-cased name, the first of each; ``others``: elements that show other
+    items (teasers whose microdata ``<meta itemprop="datePublished">`` is theirs, not the page's)."""
     found: dict[str, str] = {}
     for tag in iter_tags(document, "meta"):
+        if others and any(node in others for node in tag.iterancestors()):
+            continue
         key = tag.get("property") or tag.get("name") or tag.get("itemprop") or tag.get("http-equiv")
         content = tag.get("content")
         if not key or content is None:
@@ -91,16 +97,11 @@ def strip_site_suffix(title: str, site_names: set[str], *, from_title_tag: bool 
     return title
 
 
-def _visible(tag: Element) -> bool:
-    names = classes(tag)
-    return not (not ASSISTIVE_CLASSES.isdisjoint(names) or "lp-user-hidden" in names or "hidden" in tag.attrib)
-
-
 #: A real headline fits easily; an unclosed <title> in tag soup swallows the whole page.
 MAX_TITLE_CHARS = 400
 
 
-def _title(document: HtmlTree, meta: dict[str, str], region: Scope) -> str | None:
+def _title(document: Scope, meta: dict[str, str], region: Scope) -> str | None:
     names = _site_names(meta)
     title = first(document, "title")
     title_tag = normalize_space(get_text(title)) if title is not None else ""
@@ -108,9 +109,9 @@ def _title(document: HtmlTree, meta: dict[str, str], region: Scope) -> str | Non
         if sep in title_tag:
             names.add(title_tag.rsplit(sep, 1)[1].strip().lower())
             break
-    h1 = next((h for h in iter_tags(region, "h1") if _visible(h) and has_text(h)), None)
+    h1 = title_heading(region)
     if h1 is None:
-        h1 = next((h for h in iter_tags(document, "h1") if _visible(h) and has_text(h)), None)
+        h1 = title_heading(document)
     for candidate, from_tag in (
         (meta.get("og:title"), False),
         (normalize_space(get_text(h1)) if h1 is not None else None, False),
@@ -176,11 +177,11 @@ def extract_article(page: PageInput) -> Article:
         raise PageError(url, "no HTML markup")
     base = base_url(document, url)
     resolve = Resolver(base)
-    meta = _meta(document)
     ld = _json_ld(document)
-    region = main_region(document)
+    content = page_content(document, url, resolve)
+    meta = _meta(content.root, content.other_items)  # the copy: its lists of other items are known
 
-    title = _title(document, meta, region)
+    title = _title(content.root, meta, content.region)
     canonical_tag = next(
         (link for link in iter_tags(document, "link") if "canonical" in rel_tokens(link) and link.get("href") is not None),
         None,
@@ -188,8 +189,8 @@ def extract_article(page: PageInput) -> Article:
     canonical = absolute(base, canonical_tag.get("href")) if canonical_tag is not None else None
     description = meta.get("og:description") or meta.get("description") or None
 
-    published_at, modified_at = page_dates(url, document, region, meta, ld)
-    text = main_text(html, url, document, region)
+    published_at, modified_at = page_dates(url, content.root, content.region, content.other_items, meta, ld)
+    text = main_text(content, url, document)
 
     lang = (
         (normalize_lang(html_tag.get("lang") or html_tag.get("xml:lang") or "") if html_tag is not None else None)

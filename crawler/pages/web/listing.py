@@ -20,10 +20,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.pages.appregistry import app_registry_states, find_lists, first
-from crawler.pages.dates import find_date_in_text, parse_datetime
-from crawler.pages.links import absolute, base_url, same_site, sitevision_file_time
+from crawler.pages.dates import parse_datetime
+from crawler.pages.links import absolute, base_url, same_site
 from crawler.pages.page_input import PageInput
-from crawler.pages.text import html_to_text, label_text, normalize_space
+from crawler.pages.text import html_to_text, label_text
 from crawler.pages.tree import (
     Element,
     HtmlTree,
@@ -38,96 +38,12 @@ from crawler.pages.tree import (
 )
 from crawler.pages.types import Listing, ListingEntry, PageError
 from crawler.pages.web.pagination import is_pagination, next_pages
+from crawler.pages.web.teaser import clean, entry_of, first_link, link_title, run_after, with_run
 
 SELECTOR_KEYS = frozenset({"item", "link", "title", "date", "summary"})
 #: AppRegistry list names that hold news or notices (not menus: "items" is too generic).
 LIST_NAMES = ("news", "articles", "announcements", "pages", "initialNotices", "entries", "newsItems")
 _WEAK_TITLE = re.compile(r"^(läs mer|läs hela|mer|read more|more|visa|se mer|»|›)$", re.IGNORECASE)
-
-
-def _clean(text: str | None) -> str | None:
-    value = normalize_space(text)
-    return value or None
-
-
-def _time_of(node: Element | None) -> dt.datetime | None:
-    """A teaser's machine-readable date: ``<time datetime>`` or a ``datetime``/``content`` attribute."""
-    if node is None:
-        return None
-    candidates = [node] if node.tag == "time" else []
-    candidates += node.iterdescendants("time")
-    for time_tag in candidates:
-        value = parse_datetime(time_tag.get("datetime")) or parse_datetime(normalize_space(get_text(time_tag)))
-        if value:
-            return value
-    for attr in ("datetime", "content", "data-date", "data-published"):
-        value = parse_datetime(node.get(attr)) if node.get(attr) else None
-        if value:
-            return value
-    return None
-
-
-def _text_date(node: Element | None) -> dt.datetime | None:
-    return find_date_in_text(normalize_space(get_text(node, " "))) if node is not None else None
-
-
-_SUMMARY_CLASS = re.compile(r"ingress|lead|preamble|summary|excerpt|teaser-?text|description", re.IGNORECASE)
-
-
-def _summary_of(node: Element, title: str | None) -> str | None:
-    candidates = [el for el in node.iterdescendants() if class_matches(el, _SUMMARY_CLASS)]
-    candidates += node.iterdescendants("p")
-    for para in candidates:
-        text = normalize_space(get_text(para, " "))
-        if text and text != title and not (title and text in title) and parse_datetime(text) is None:
-            return text
-    return None
-
-
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5")
-
-
-def _first_heading(node: Element) -> Element | None:
-    return next(node.iterdescendants(*_HEADINGS), None)
-
-
-def _first_link(node: Element) -> Element | None:
-    return next((a for a in node.iterdescendants("a") if a.get("href") is not None), None)
-
-
-def _link_title(link: Element) -> str | None:
-    heading = _first_heading(link)
-    text = label_text(heading if heading is not None else link)
-    if not text:
-        text = normalize_space(link.get("aria-label") or link.get("title") or "")
-    if not text:
-        img = next((i for i in link.iterdescendants("img") if i.get("alt") is not None), None)
-        text = normalize_space(img.get("alt")) if img is not None else ""
-    return text or None
-
-
-def _entry(
-    base: str, link: Element | None, container: Element, title: str | None = None, date_node: Element | None = None
-) -> ListingEntry | None:
-    if link is None:
-        return None
-    url = absolute(base, link.get("href") or "")
-    if not url:
-        return None
-    if not title:
-        heading = _first_heading(container)
-        heading_text = _clean(label_text(heading)) if heading is not None else None
-        link_title = _link_title(link)
-        # "Läs mer" is a title of last resort; another link to the same item usually has a real one (see _dedupe)
-        title = heading_text or link_title
-    dated = date_node if date_node is not None else container
-    return ListingEntry(
-        url=url,
-        title=title,
-        # a file's upload time beats a date in its name (often the meeting's date)
-        published_at=_time_of(dated) or sitevision_file_time(url) or _text_date(dated),
-        summary=_summary_of(container, title),
-    )
 
 
 # --- readers -------------------------------------------------------------------
@@ -154,22 +70,22 @@ def _by_selectors(document: HtmlTree, base: str, url: str, selectors: dict[str, 
             found = _select(item, selectors["link"], "link", url)
             link = found[0] if found else None
         else:
-            link = item if item.tag == "a" and item.get("href") else _first_link(item)
+            link = item if item.tag == "a" and item.get("href") else first_link(item)
         title = None
         if selectors.get("title"):
             found = _select(item, selectors["title"], "title", url)
-            title = _clean(label_text(found[0])) if found else None
+            title = clean(label_text(found[0])) if found else None
         date_node = None
         if selectors.get("date"):
             found = _select(item, selectors["date"], "date", url)
             date_node = found[0] if found else item
-        entry = _entry(
-            base, link, item, title=title or (_link_title(link) if link is not None else None), date_node=date_node
+        entry = entry_of(
+            base, link, item, title=title or (link_title(link) if link is not None else None), date_node=date_node
         )
         if entry and selectors.get("summary"):
             found = _select(item, selectors["summary"], "summary", url)
             entry = ListingEntry(
-                entry.url, entry.title, entry.published_at, _clean(get_text(found[0], " ")) if found else None
+                entry.url, entry.title, entry.published_at, clean(get_text(found[0], " ")) if found else None
             )
         if entry:
             entries.append(entry)
@@ -216,9 +132,9 @@ def _from_app_registry(html: str, base: str) -> list[ListingEntry]:
         entries.append(
             ListingEntry(
                 url=url,
-                title=_clean(title),
+                title=clean(title),
                 published_at=_item_date(item),
-                summary=_clean(html_to_text(summary)) if isinstance(summary, str) else None,
+                summary=clean(html_to_text(summary)) if isinstance(summary, str) else None,
             )
         )
     return entries
@@ -231,7 +147,7 @@ def _in_menus(tag: Element) -> bool:
 
 def _sv_channel(document: HtmlTree, base: str) -> list[ListingEntry]:
     items = select(document, "ul.sv-channel > li.sv-channel-item") or select(document, "li.sv-channel-item")
-    return [e for item in items if not _in_menus(item) and (e := _entry(base, _first_link(item), item))]
+    return [e for item in items if not _in_menus(item) and (e := entry_of(base, first_link(item), item))]
 
 
 _PUFF_CONTAINER = re.compile(r"puffimage--text|puffimage$|card")
@@ -245,7 +161,7 @@ def _episerver(document: HtmlTree, base: str) -> list[ListingEntry]:
         container = next((p for p in ancestors(link) if class_matches(p, _PUFF_CONTAINER)), None)
         if container is None:
             container = link.getparent() if link.getparent() is not None else link
-        entry = _entry(base, link, container, title=_clean(label_text(link)))
+        entry = entry_of(base, link, container, title=clean(label_text(link)))
         if entry:
             entries.append(entry)
     return entries
@@ -262,15 +178,15 @@ def _under(url: str, prefix: str | None, listing_url: str) -> bool:
 
 
 def _articles(document: HtmlTree, base: str, prefix: str | None, listing_url: str) -> list[ListingEntry]:
-    articles = [a for a in iter_tags(document, "article") if _first_link(a) is not None and not _in_menus(a)]
+    articles = [a for a in iter_tags(document, "article") if first_link(a) is not None and not _in_menus(a)]
     if len(articles) < 2:
         return []
     entries: list[ListingEntry] = []
     for article in articles:
         link = select_one(article, "h1 a[href], h2 a[href], h3 a[href], h4 a[href], a[href]:has(h2, h3, h4)")
         if link is None:
-            link = _first_link(article)
-        entry = _entry(base, link, article)
+            link = first_link(article)
+        entry = entry_of(base, link, article)
         if entry and _under(entry.url, prefix, listing_url):
             entries.append(entry)
     return entries
@@ -317,10 +233,12 @@ def _generic(document: HtmlTree, base: str, prefix: str | None, listing_url: str
         and not is_pagination(url, listing_url)
     ]
     item_urls = {url for _a, url in candidates}
+    containers = [_container(link, item_urls, base) for link, _url in candidates]
     entries: list[ListingEntry] = []
-    for link, _url in candidates:
-        container = _container(link, item_urls, base)
-        entry = _entry(base, link, container)
+    for (link, _url), container in zip(candidates, containers):
+        entry = entry_of(base, link, container)
+        if entry and entry.title and (entry.published_at is None or entry.summary is None):
+            entry = with_run(entry, run_after(container, set(containers), item_urls, base))
         if entry and entry.title:
             entries.append(entry)
     return entries

@@ -1,11 +1,13 @@
-"""An article page's own text: its main region, trafilatura's extraction, and what to add when that misses.
+"""An article page's own text: trafilatura's extraction of the page's content, and what to add when that misses.
 
-trafilatura extracts the main text from the HTML text itself (its own parse keeps
-its output exactly what it would be on its own; reusing our tree would save
-~0.1 ms of 3–4 ms a page but feed it comments and a differently repaired tree).
-When it returns little or one unbroken line, the page's main region read with
-:func:`crawler.pages.text.element_text` is the fallback; event apps rendered in
-the browser give their AppRegistry state; contact ``<address>`` blocks are added.
+trafilatura reads the page's content copy (:mod:`crawler.pages.web.content`: overlays, chrome,
+page tools, teaser lists and side columns removed; collapsed sections opened; attachment links
+as text), serialised: the main region alone when it is a landmark, else the whole cleaned page.
+It parses that text itself (lxml.html's parse, not our tree), so its output is what it would be
+on such a page on its own. Headings and paragraphs it drops inside the article's span are put back
+(:mod:`crawler.pages.web.restore`). When it returns little or one unbroken line, the cleaned main
+region read with :func:`crawler.pages.text.element_text` is the fallback; event apps rendered
+in the browser give their AppRegistry state; contact ``<address>`` blocks are added.
 """
 
 from __future__ import annotations
@@ -16,27 +18,21 @@ import re
 from typing import Any
 
 import trafilatura
+from lxml import etree
 from trafilatura.settings import Extractor
 
 from crawler.pages.appregistry import iter_states
 from crawler.pages.text import element_text, html_to_text, normalize_space
-from crawler.pages.tree import HtmlTree, Scope, ancestors, class_text, first, has_text, iter_tags, select_one, string_of
-from crawler.pages.web.pagedates import in_chrome
+from crawler.pages.tree import HtmlTree, ancestors, class_text, iter_tags, string_of
+from crawler.pages.web.content import Content
+from crawler.pages.web.region import MAIN_SELECTORS, in_chrome, main_region, title_heading
+from crawler.pages.web.restore import restore_dropped, side_boxes
+
+__all__ = ["MAIN_SELECTORS", "SHORT_TEXT", "main_region", "main_text"]
 
 #: Below this many characters trafilatura has probably missed the content
 #: (event pages, pages whose text is a list of files); read the main region instead.
 SHORT_TEXT = 300
-#: Candidates for the page's main region, best first.
-MAIN_SELECTORS = (
-    "main",
-    "[role=main]",
-    "article",
-    "#content",
-    ".content-area",
-    ".pagecontent",
-    "#main",
-    ".main-content",
-)
 #: AppRegistry state keys whose string values are content a reader sees.
 _STATE_TEXT_KEYS = frozenset(
     {
@@ -69,17 +65,6 @@ _STATE_TEXT_KEYS = frozenset(
         "organizer",
     }
 )
-
-
-def main_region(document: HtmlTree) -> Scope:
-    """The element holding the page's own content (first match of :data:`MAIN_SELECTORS`);
-    else the body, else the whole document."""
-    for selector in MAIN_SELECTORS:
-        found = select_one(document, selector)
-        if found is not None and has_text(found):
-            return found
-    body = first(document, "body")
-    return body if body is not None else document
 
 
 def _state_strings(node: Any, out: list[str], depth: int = 0, key: str | None = None) -> None:
@@ -122,18 +107,23 @@ def _state_text(document: HtmlTree) -> list[str]:
     return lines
 
 
-#: How we call trafilatura.extract (besides the HTML and the URL).
+#: How we call trafilatura.extract (besides the HTML and the URL). ``fast``: no comparison with its
+#: fallback extractors (readability, jusText), which cost ~40 % of its time on real municipal pages;
+#: they recovered what its main pass dropped, which :mod:`crawler.pages.web.restore` and the main
+#: region's own text now do on content already cleaned (the same text on every fixture and demo page).
 _TRAFILATURA_ARGS: dict[str, Any] = {
     "favor_recall": True,
     "include_comments": False,
     "include_tables": True,
     "deduplicate": False,
+    "fast": True,
 }
 _TRAFILATURA_OPTIONS = {
     "recall": True,
     "comments": False,
     "tables": True,
     "dedup": False,
+    "fast": True,
 }
 
 
@@ -173,10 +163,12 @@ def _trafilatura_text(html: str, url: str) -> str | None:
     return trafilatura.extract(html, url=url, options=_with_url(template, url))  # type: ignore[no-any-return]
 
 
-def main_text(html: str, url: str, document: HtmlTree, region: Scope) -> str:
-    """The page's text: trafilatura's, else (short or flattened) the main region's, plus what it missed."""
-    extracted = _trafilatura_text(html, url) or ""
-    text = extracted.strip()
+def main_text(content: Content, url: str, document: HtmlTree) -> str:
+    """The page's text: trafilatura's on the page's content (:mod:`crawler.pages.web.content`),
+    else (short or flattened) the main region's, plus what it missed."""
+    region = content.clean()
+    html = _content_html(content)
+    text = restore_dropped(_tidy(_trafilatura_text(html, url) or ""), region, title_heading(region))
     # Short, or one unbroken line (trafilatura's baseline fallback flattens paragraphs):
     # the main region read directly keeps both the content and its structure.
     if len(text) < SHORT_TEXT or "\n" not in text:
@@ -188,10 +180,35 @@ def main_text(html: str, url: str, document: HtmlTree, region: Scope) -> str:
             lines = [text]
             _append_missing(lines, _state_text(document))
             text = "\n".join(line for line in lines if line)
-    # Contact details are key facts the matcher checks; trafilatura drops <address>.
+    # Contact details are key facts the matcher checks; trafilatura drops <address> and side boxes.
     lines = [text]
     _append_missing(lines, [element_text(a) for a in iter_tags(region, "address")])
+    _append_missing(lines, [element_text(box) for box in side_boxes(region)])
     return "\n".join(line for line in lines if line).strip()
+
+
+def _content_html(content: Content) -> str:
+    """What trafilatura reads: the main region alone when it is a landmark (``main``, ``article``,
+    ``role=main`` …: the rest of the page is chrome, already judged), else the whole cleaned page."""
+    region = content.region
+    if region.tag in ("body", "html"):
+        return etree.tostring(content.root, method="html", encoding="unicode")
+    inner = etree.tostring(region, method="html", encoding="unicode", with_tail=False)
+    return f"<html><body>{inner}</body></html>"
+
+
+_BROKEN_ITEM = re.compile(r"^- *\n[ \t]+", re.MULTILINE)
+
+
+_SPACES = re.compile(r"[ \t\u00a0]{2,}")
+
+
+def _tidy(text: str) -> str:
+    """trafilatura's text without the layout whitespace it keeps from blocks inside list items
+    and ``<address>`` ("- \\n      Kallelse.pdf" → "- Kallelse.pdf"; indented lines; blank lines)."""
+    text = _BROKEN_ITEM.sub("- ", text.strip())
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def _append_missing(lines: list[str], extra: list[str]) -> None:
