@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from parity.core.jsonl import RecordError
 from parity.core.records import SourceStatus, WebItem, web_item_id
-from parity.store import SqliteStore
+from parity.store import Store
 
 from crawler.exports_import import read_export
 from crawler.pages.register import read_register
@@ -17,7 +17,7 @@ from crawler.pages.types import PageError
 from crawler.sources import SourceSpec
 
 
-def import_register_source(spec: SourceSpec, store: SqliteStore) -> SourceStatus:
+def import_register_source(spec: SourceSpec, store: Store) -> SourceStatus:
     """Rows of what was published on paper become ``register`` web items."""
     try:
         entries = read_register(spec.target)
@@ -37,7 +37,7 @@ def import_register_source(spec: SourceSpec, store: SqliteStore) -> SourceStatus
     return SourceStatus(org=spec.org, kind=spec.kind, url=spec.target, status="ok", items=len(entries))
 
 
-def import_file_source(spec: SourceSpec, store: SqliteStore) -> SourceStatus:
+def import_file_source(spec: SourceSpec, store: Store) -> SourceStatus:
     """Posts from an export file (formats and column mapping: ``crawler.exports_import``).
 
     The whole file is checked first; a bad row fails the source with

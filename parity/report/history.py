@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from parity.store import SqliteStore
+from parity.store import Store
 
 
-def run_history(store: SqliteStore, limit: int = 60) -> list[dict[str, Any]]:
+def run_history(store: Store, limit: int = 60) -> list[dict[str, Any]]:
     """Finished runs, oldest first: when, exit code, and parity per organisation."""
     rows = []
     for run in store.runs():
@@ -29,7 +29,7 @@ def run_history(store: SqliteStore, limit: int = 60) -> list[dict[str, Any]]:
     return rows[-limit:]
 
 
-def verdict_changes(store: SqliteStore, previous_run: str | None, current_run: str) -> list[dict[str, Any]]:
+def verdict_changes(store: Store, previous_run: str | None, current_run: str) -> list[dict[str, Any]]:
     """Posts whose verdict differs between two runs (new posts are not changes)."""
     if previous_run is None:
         return []
@@ -42,14 +42,14 @@ def verdict_changes(store: SqliteStore, previous_run: str | None, current_run: s
     return changes
 
 
-def history_block(store: SqliteStore, current_run: str, limit: int = 60) -> dict[str, Any]:
+def history_block(store: Store, current_run: str, limit: int = 60) -> dict[str, Any]:
     """The ``history`` object of summary.json: earlier runs and changes since the previous one."""
     runs = [r for r in run_history(store, limit) if r["run_id"] != current_run]
     previous = runs[-1]["run_id"] if runs else None
     return {"runs": runs, "previous_run": previous, "changes": verdict_changes(store, previous, current_run)}
 
 
-def removed_items(store: SqliteStore, orgs: list[str], limit: int = 200) -> list[dict[str, Any]]:
+def removed_items(store: Store, orgs: list[str], limit: int = 200) -> list[dict[str, Any]]:
     """Written information that was taken down: web items a re-check found gone (404/410)."""
     removed = [w for w in store.web_items(orgs, include_removed=True) if (w.model_extra or {}).get("removed_at")]
     removed.sort(key=lambda w: (w.model_extra or {}).get("removed_at") or "", reverse=True)
