@@ -193,20 +193,21 @@ class CrawlState:
                 pass
 
     def _write_doing_marks(self) -> None:
-        """Called at the start of every transaction (``SqliteStore.transaction``)."""
+        """Called at the start of every transaction (``SqlStore.transaction``)."""
         if not self._doing:
             return
         batch, self._doing = self._doing, []
-        for run_id, now, source_key, url in batch:
-            cur = self.conn.execute(
-                "UPDATE crawl_ledger SET state='doing', attempts=CASE WHEN run_id=? THEN attempts + 1 ELSE 1 END,"
-                " run_id=?, updated_at=? WHERE source_key=? AND url=? AND state != 'done'",
-                (run_id, run_id, now, source_key, url))
-            if cur.rowcount == 0:  # an entry point or a request nobody planned: create it
-                self.conn.execute(
-                    "INSERT INTO crawl_ledger (source_key, url, kind, state, run_id, attempts, first_seen_at,"
-                    f" updated_at, seq) VALUES (?,?,'entry','doing',?,1,?,?,{NEXT_SEQ})"
-                    " ON CONFLICT (source_key, url) DO NOTHING", (source_key, url, run_id, now, now))
+        # Two statements for the whole batch (one round trip each on PostgreSQL): an entry point or a
+        # request nobody planned gets its row first, then every mark counts an attempt in order.
+        self.conn.executemany(
+            "INSERT INTO crawl_ledger (source_key, url, kind, state, run_id, attempts, first_seen_at,"
+            f" updated_at, seq) VALUES (?,?,'entry','doing',?,0,?,?,{NEXT_SEQ})"
+            " ON CONFLICT (source_key, url) DO NOTHING",
+            [(source_key, url, run_id, now, now) for run_id, now, source_key, url in batch])
+        self.conn.executemany(
+            "UPDATE crawl_ledger SET state='doing', attempts=CASE WHEN run_id=? THEN attempts + 1 ELSE 1 END,"
+            " run_id=?, updated_at=? WHERE source_key=? AND url=? AND state != 'done'",
+            [(run_id, run_id, now, source_key, url) for run_id, now, source_key, url in batch])
 
     @retried
     def mark_done(self, source_key: str, url: str, run_id: str, outcome: Outcome | None = None,

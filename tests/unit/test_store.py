@@ -204,3 +204,18 @@ def test_a_database_that_cannot_be_reached_is_a_clear_error_without_the_password
 def test_an_unknown_url_scheme_is_not_taken_for_a_file() -> None:
     with pytest.raises(StoreError, match="not a store"):
         open_store("mysql://host/db")
+
+
+def test_two_sightings_with_the_same_text_merge_the_same_in_either_order() -> None:
+    """Several workers store one page read through a feed and a sitemap in any order: one result."""
+    from parity.store.merge import merge_web
+
+    feed = {"id": "w", "source": "feed", "url": "http://x/a", "text": "T", "text_origin": "page", "title": "Rubrik",
+            "published_at": "2026-03-02T10:00:00Z"}
+    sitemap = {"id": "w", "source": "sitemap", "url": "http://x/a", "text": "T", "text_origin": "page",
+               "published_at": "2026-03-01T10:00:00Z", "lang": "sv"}
+    assert merge_web(feed, sitemap) == merge_web(sitemap, feed)
+    assert merge_web(feed, sitemap)["source"] == "feed" and merge_web(feed, sitemap)["lang"] == "sv"
+    assert merge_web(feed, sitemap)["published_at"] == "2026-03-01T10:00:00Z"
+    edited = dict(sitemap, text="T, edited")  # a newer page with other text still wins, as before
+    assert merge_web(feed, edited)["text"] == "T, edited" and merge_web(edited, feed)["text"] == "T"
