@@ -21,7 +21,7 @@ from parity.core.exitcodes import ExitCode
 from parity.config import ConfigError, LoadedConfig, load_config
 from parity.core.records import SourceStatus
 from parity.core.timeutil import parse_time
-from parity.store import SqliteStore
+from parity.store import open_store
 
 log = logging.getLogger("crawler")
 
@@ -79,14 +79,9 @@ def configure_logging(verbose: bool) -> None:
             logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | None, now: dt.datetime,
-        verbose: bool = False, warc_path: str | None = None) -> int:
-    from crawler.sources import source_specs
-
-    specs = source_specs(loaded, orgs)
-    store = SqliteStore(store_path)
+def import_local(specs: list[Any], store: Any, run_id: str) -> tuple[list[Any], list[str]]:
+    """Sources read from files (no network) go straight into the store; returns (to crawl, unreadable)."""
     importers = local_importers()
-    spiders = None
     pending = []
     unreadable: list[str] = []
     for spec in specs:
@@ -99,6 +94,58 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
             log.info("%s: %s, %d items", spec.key, status.status, status.items)
         else:
             pending.append(spec)
+    return pending, unreadable
+
+
+def scrapy_process(settings: dict[str, Any], verbose: bool) -> Any:
+    """One AsyncCrawlerProcess with our logging (Scrapy's root handler would duplicate every line)."""
+    from scrapy.crawler import AsyncCrawlerProcess
+    from scrapy.settings import default_settings
+    from scrapy.utils.log import configure_logging as scrapy_logging
+
+    settings["LOG_LEVEL"] = "DEBUG" if verbose else "WARNING"
+    settings["LOGSTATS_INTERVAL"] = 60.0
+    # Scrapy ≥ 2.19 reads LOG_INSTALL_ROOT_HANDLER and deprecates the argument older versions need.
+    legacy = {} if hasattr(default_settings, "LOG_INSTALL_ROOT_HANDLER") else {"install_root_handler": False}
+    settings["LOG_INSTALL_ROOT_HANDLER"] = False
+    scrapy_logging(settings, **legacy)
+    configure_logging(verbose)
+    process = AsyncCrawlerProcess(settings, **legacy)
+    configure_logging(verbose)  # the process just set Scrapy's loggers to DEBUG again: one line per item
+    return process
+
+
+def preflight_failed(spec: Any, cls: type) -> SourceStatus | None:
+    """A source that cannot start (e.g. its token variable is unset): its failed status line."""
+    problem = cls.preflight(spec) if hasattr(cls, "preflight") else None
+    if not problem:
+        return None
+    return SourceStatus(org=spec.org, kind=spec.kind, url=spec.target, status="failed", error=problem)
+
+
+def unsupported_status(spec: Any) -> SourceStatus:
+    return SourceStatus(org=spec.org, kind=spec.kind, url=spec.target, status="failed",
+                        error=f"platform {spec.kind!r} is not supported by this version")
+
+
+def crawled_status(spec: Any, tracker: Any, stats: dict[str, Any], settings: Any, reason: str
+                   ) -> tuple[SourceStatus, dict[str, Any]]:
+    """A crawled source's status line and detail: the tracker, then the end-of-crawl checks."""
+    from crawler.monitors import review
+
+    status = tracker.status(reason)
+    detail = {"finish_reason": reason, **dict(tracker.notes)}
+    status, checked = review(status, stats, tracker, settings, web=spec.group == "web")
+    detail.update(checked, failed_urls=dict(tracker.failed_urls))
+    return status, detail
+
+
+def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | None, now: dt.datetime,
+        verbose: bool = False, warc_path: str | None = None, redis_url: str | None = None, workers: int = 1) -> int:
+    from crawler.sources import source_specs
+
+    store = open_store(store_path)
+    pending, unreadable = import_local(source_specs(loaded, orgs), store, run_id)
     store.close()
     if unreadable:  # one line each, file:line: field: message; nothing is crawled, nothing stored is touched
         for line in unreadable:
@@ -106,9 +153,10 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
         return ExitCode.USAGE
     if not pending:
         return ExitCode.OK
+    if redis_url:
+        from crawler.distributed.coordinator import crawl_distributed
 
-    from scrapy.crawler import AsyncCrawlerProcess
-    from scrapy.utils.log import configure_logging as scrapy_logging
+        return crawl_distributed(loaded, pending, store_path, run_id, now, verbose, warc_path, redis_url, workers)
 
     from crawler.ledger import begin_run
     from crawler.settings import scrapy_settings
@@ -118,19 +166,7 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
     resumed = begin_run(shared_store(store_path), run_id)
     if resumed:
         log.info("resuming the interrupted run %s: pages it stored are not fetched again", resumed)
-    settings = scrapy_settings(loaded.config.crawl, store_path, run_id, warc_path)
-    settings["LOG_LEVEL"] = "DEBUG" if verbose else "WARNING"
-    settings["LOGSTATS_INTERVAL"] = 60.0
-    # Our stderr handler only; Scrapy's root handler would duplicate every line. Scrapy ≥ 2.19
-    # reads LOG_INSTALL_ROOT_HANDLER and deprecates the argument older versions need.
-    from scrapy.settings import default_settings
-
-    legacy = {} if hasattr(default_settings, "LOG_INSTALL_ROOT_HANDLER") else {"install_root_handler": False}
-    settings["LOG_INSTALL_ROOT_HANDLER"] = False
-    scrapy_logging(settings, **legacy)
-    configure_logging(verbose)
-    process = AsyncCrawlerProcess(settings, **legacy)
-    configure_logging(verbose)  # the process just set Scrapy's loggers to DEBUG again: one line per item
+    process = scrapy_process(scrapy_settings(loaded.config.crawl, store_path, run_id, warc_path), verbose)
     spiders = spider_classes()
     crawlers: list[tuple[Any, Any]] = []
     unsupported: list[Any] = []
@@ -139,12 +175,10 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
         if cls is None:
             unsupported.append(spec)
             continue
-        problem = cls.preflight(spec) if hasattr(cls, "preflight") else None
-        if problem:  # e.g. a token variable is unset: fail this source, never start it
-            store_now = shared_store(store_path)
-            store_now.record_source(run_id, spec.key, SourceStatus(org=spec.org, kind=spec.kind, url=spec.target,
-                                                                   status="failed", error=problem))
-            log.info("%s: failed (%s)", spec.key, problem)
+        failed = preflight_failed(spec, cls)
+        if failed is not None:  # fail this source, never start it
+            shared_store(store_path).record_source(run_id, spec.key, failed)
+            log.info("%s: failed (%s)", spec.key, failed.error)
             continue
         crawler = process.create_crawler(cls)
         crawlers.append((spec, crawler))
@@ -159,22 +193,17 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
         reason = getattr(spider, "finish_reason", None) or "unknown"
         if reason == "shutdown":
             interrupted = True
-        status = spider.tracker.status(reason) if spider is not None else SourceStatus(
-            org=spec.org, kind=spec.kind, url=spec.target, status="failed", error="spider did not start")
-        detail = {"finish_reason": reason, **{k: v for k, v in spider.tracker.notes.items()}} if spider else {}
-        if spider is not None:  # end-of-crawl checks (crawler/monitors.py) may downgrade ok → partial
-            from crawler.monitors import review
-
-            status, checked = review(status, crawler.stats.get_stats(), spider.tracker, crawler.settings,
-                                     web=spec.group == "web")
-            detail.update(checked, failed_urls=dict(spider.tracker.failed_urls))
+        if spider is None:
+            status, detail = SourceStatus(org=spec.org, kind=spec.kind, url=spec.target, status="failed",
+                                          error="spider did not start"), {}
+        else:  # end-of-crawl checks (crawler/monitors.py) may downgrade ok → partial
+            status, detail = crawled_status(spec, spider.tracker, crawler.stats.get_stats(), crawler.settings,
+                                            reason)
         store.record_source(run_id, spec.key, status, detail)
         log.info("%s: %s, %d items%s", spec.key, status.status, status.items,
                  f" ({status.error})" if status.error else "")
     for spec in unsupported:
-        status = SourceStatus(org=spec.org, kind=spec.kind, url=spec.target, status="failed",
-                              error=f"platform {spec.kind!r} is not supported by this version")
-        store.record_source(run_id, spec.key, status)
+        store.record_source(run_id, spec.key, unsupported_status(spec))
     store.finish_crawl(run_id, "interrupted" if interrupted else "finished")
     close_all()
     return ExitCode.INTERRUPTED if interrupted else ExitCode.OK
@@ -190,6 +219,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--warc", default=None, metavar="PATH",
                         help="append every downloaded response to this WARC file (gzip; credentials redacted)")
+    parser.add_argument("--redis", default=None, metavar="URL",
+                        help="distributed crawl: share the work through this Redis (docs/distributed.md)")
+    parser.add_argument("--workers", type=int, default=1, help="distributed crawl: local worker processes")
     args = parser.parse_args(argv)
     configure_logging(args.verbose)
     try:
@@ -201,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     assert now is not None
     try:
         return run(loaded, args.store, args.run_id, set(args.org) if args.org else None, now, args.verbose,
-                   args.warc)
+                   args.warc, args.redis, args.workers)
     except KeyboardInterrupt:
         return ExitCode.INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - a bug: one line on stderr, the traceback only on request

@@ -60,11 +60,12 @@ redis.call('SET', KEYS[2], now + delay, 'PX', math.floor(delay / 1000) + 1000)
 return {1, 0, now}
 """
 
+#: ARGV: token, delay (µs), pause (µs: a server's Retry-After / rate-limit reset, 0 if none).
 _RELEASE = """
 redis.call('ZREM', KEYS[1], ARGV[1])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local delay = tonumber(ARGV[2])
+local delay = math.max(tonumber(ARGV[2]), tonumber(ARGV[3] or '0'))
 if now + delay > tonumber(redis.call('GET', KEYS[2]) or '0') then
   redis.call('SET', KEYS[2], now + delay, 'PX', math.floor(delay / 1000) + 1000)
 end
@@ -147,9 +148,9 @@ class HostLeases:
                 raise TimeoutError(f"no request slot for {host} within {timeout:.0f}s")
             time.sleep(min(grant.wait, _POLL_CAP) or 0.001)
 
-    def release(self, host: str, token: str) -> None:
-        """The answer is in: free the place, and no next start before ``delay`` from now."""
-        self._release(keys=_keys(self.prefix, host), args=[token, self.policy.gap_us()])
+    def release(self, host: str, token: str, pause: float = 0.0) -> None:
+        """The answer is in: free the place, and no next start before ``delay`` (or ``pause``) from now."""
+        self._release(keys=_keys(self.prefix, host), args=[token, self.policy.gap_us(), int(max(0.0, pause) * 1e6)])
 
     def renew(self, host: str, token: str) -> bool:
         """Push a long download's lease expiry forward; False if it already expired."""
@@ -179,10 +180,12 @@ class AsyncHostLeases:
                 return grant
             await asyncio.sleep(min(grant.wait, _POLL_CAP) or 0.001)
 
-    async def release(self, host: str, token: str, policy: HostPolicy | None = None) -> None:
-        await self._release(keys=_keys(self.prefix, host), args=[token, (policy or self.policy).gap_us()])
+    async def release(self, host: str, token: str, policy: HostPolicy | None = None, pause: float = 0.0) -> None:
+        """The answer is in; ``pause``: the server asked every client to wait this long (429 + Retry-After)."""
+        await self._release(keys=_keys(self.prefix, host),
+                            args=[token, (policy or self.policy).gap_us(), int(max(0.0, pause) * 1_000_000)])
 
-    async def renew(self, host: str, token: str) -> bool:
+    async def renew(self, host: str, token: str, policy: HostPolicy | None = None) -> bool:
         """Push a long download's lease expiry forward; False if it already expired."""
         return bool(await self._renew(keys=_keys(self.prefix, host)[:1],
-                                      args=[token, int(self.policy.lease_seconds * 1_000_000)]))
+                                      args=[token, int((policy or self.policy).lease_seconds * 1_000_000)]))
