@@ -7,7 +7,8 @@ contract's; ConfigError / RecordError / StoreError are input errors too, see ``I
 * :func:`run_crawl_only` (``parity crawl``): crawl → collect → posts/web/sources.jsonl
 * :func:`run_demo` (``parity demo``): the demo world, audited by ``run_audit``
 * :func:`match_only` (``parity match``), :func:`rebuild_outputs` (``parity report``),
-  :func:`load_history` (``parity history``), :func:`run_discover` (``parity discover``)
+  :func:`load_history` (``parity history``), :func:`run_discover` (``parity discover``),
+  :func:`run_worker` (``parity worker``: a distributed crawl's worker on another machine)
 
 Modules: ``request`` (requests, results, defaults), ``errors``, ``child`` (the crawler's child
 processes), ``crawl`` (the crawl step), ``collect`` (records back from the store), ``matching``,
@@ -15,7 +16,7 @@ processes), ``crawl`` (the crawl step), ``collect`` (records back from the store
 the report, the demo world) are imported when a run needs them, so ``parity --help`` stays fast.
 """
 
-from parity.audit.child import run_discover
+from parity.audit.child import run_discover, run_worker
 from parity.audit.crawl import run_crawl_only
 from parity.audit.demo import run_demo
 from parity.audit.errors import (
@@ -57,4 +58,5 @@ __all__ = [
     "run_crawl_only",
     "run_demo",
     "run_discover",
+    "run_worker",
 ]

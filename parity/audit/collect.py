@@ -16,7 +16,7 @@ from parity.config import LoadedConfig
 from parity.core.jsonl import write_records
 from parity.core.records import Post, SourceStatus, WebItem
 from parity.core.sources import incomplete_web_orgs
-from parity.store import SqliteStore
+from parity.store import Store
 
 
 @dataclass
@@ -29,7 +29,7 @@ class Collected:
     incomplete_orgs: frozenset[str] = field(default_factory=frozenset)
 
 
-def collect_from_store(store: SqliteStore, loaded: LoadedConfig, run_id: str, now: dt.datetime,
+def collect_from_store(store: Store, loaded: LoadedConfig, run_id: str, now: dt.datetime,
                        orgs: list[str] | None = None) -> Collected:
     """Posts in the audit window, live web items and this run's source lines, for the selected orgs."""
     org_ids = [o.id for o in loaded.config.org if not orgs or o.id in orgs]

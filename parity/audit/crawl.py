@@ -14,7 +14,7 @@ from parity.audit.collect import Collected, collect_from_store, export_crawl
 from parity.audit.errors import CrawlCrashed, InputError, Interrupted
 from parity.audit.request import CrawlRequest, CrawlResult, Resolved, resolve
 from parity.core.exitcodes import ExitCode, outcome
-from parity.store import SqliteStore
+from parity.store import Store, describe_store, open_store
 
 
 def new_run_id(now: dt.datetime) -> str:
@@ -32,15 +32,18 @@ def crawl_step(run: Resolved, command: str, request: CrawlRequest) -> str:
     which file and line), CrawlCrashed (the child died: a bug).
     """
     run_id = new_run_id(run.clock)
-    with SqliteStore(run.store) as store:
+    with open_store(run.store) as store:
         store.begin_run(run_id, command, str(run.loaded.path))
-    request.progress.stage("crawl", f"crawling {run.loaded.path} (run {run_id}, store {run.store})")
+    request.progress.stage("crawl", f"crawling {run.loaded.path} (run {run_id}, store {describe_store(run.store)})")
+    if run.redis:
+        request.progress.stage("crawl", f"distributed: {run.workers} local worker(s) on {run.redis}")
     if run.warc is not None:
         request.progress.stage("crawl", f"archiving every downloaded response in {run.warc}")
-    code = run_crawl(run.loaded.path, run.store, run_id, run.clock, run.orgs, request.verbose, run.warc)
+    code = run_crawl(run.loaded.path, run.store, run_id, run.clock, run.orgs, request.verbose, run.warc,
+                     run.redis, run.workers)
     if code == 0:
         return run_id
-    with SqliteStore(run.store) as store:
+    with open_store(run.store) as store:
         if code == ExitCode.INTERRUPTED:
             store.finish_run(run_id, "interrupted", ExitCode.INTERRUPTED)
             raise Interrupted()
@@ -57,7 +60,7 @@ class Crawled:
 
     run: Resolved
     run_id: str
-    store: SqliteStore
+    store: Store
     collected: Collected
 
 
@@ -66,7 +69,7 @@ def crawled(request: CrawlRequest, command: str) -> Iterator[Crawled]:
     """Resolve the request, crawl, and read back what this run collected (the steps every run shares)."""
     run = resolve(request)
     run_id = crawl_step(run, command, request)
-    with SqliteStore(run.store) as store:
+    with open_store(run.store) as store:
         yield Crawled(run, run_id, store, collect_from_store(store, run.loaded, run_id, run.clock, run.orgs))
 
 
