@@ -12,7 +12,7 @@ from parity.core.records import SourceStatus, WebItem, web_item_id
 from parity.store import Store
 
 from crawler.exports_import import read_export
-from crawler.pages.register import read_register
+from crawler.pages.web.register import read_register
 from crawler.pages.types import PageError
 from crawler.sources import SourceSpec
 

@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from crawler.distributed.worker import find_run, run_worker, worker_name
-    from crawler.run import configure_logging
+    from crawler.process import configure_logging
     from parity.distributed.client import check_url, redact, sync_client, unreachable
 
     configure_logging(args.verbose)

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from crawler.discover.render import render_toml
 from crawler.discover.run import NOISY, discover
+from parity.core.logs import log_to_stderr
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,12 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--delay", type=float, default=0.5)
     parser.add_argument("--timeout", type=float, default=20.0)
     args = parser.parse_args(argv)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s", "%H:%M:%S"))
-    logging.getLogger().handlers[:] = [handler]
-    logging.getLogger().setLevel(logging.INFO)
-    for noisy in NOISY:
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    log_to_stderr(logging.INFO, quiet=NOISY)
     parts = urlsplit(args.url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         print(f"URL: expected an http(s) start URL, got {args.url!r}", file=sys.stderr)

@@ -1,14 +1,17 @@
-"""The config block ``parity discover`` prints: TOML that ``parity check-config`` accepts (contracts.md §4)."""
+"""The config block ``parity discover`` prints: TOML that ``parity check-config`` accepts.
+
+The format is the contract's (../shared/contracts.md, "Config"); the values are written by the
+config's one TOML writer (parity/config/write.py).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.discover.readers import Found, Home, fold
+from parity.config.write import toml_string, toml_value
 
 
 def slug(text: str) -> str:
@@ -16,25 +19,9 @@ def slug(text: str) -> str:
     return value if value and value[0].isalnum() else f"org-{value}".strip("-")
 
 
-def _toml_str(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
-    return _toml_str(str(value))
-
-
 def render_toml(start_url: str, home: Home | None, found: list[Found], org_id: str | None = None,
                 name: str | None = None, notes: list[str] | None = None) -> str:
-    """The config block (contracts.md §4) that ``parity check-config`` accepts."""
+    """The config block (../shared/contracts.md, "Config") that ``parity check-config`` accepts."""
     host = urlsplit(start_url).hostname or "site"
     display = name or (home.site_name if home else None) or host
     ident = org_id or slug(display if name or (home and home.site_name) else host.removeprefix("www."))
@@ -43,7 +30,7 @@ def render_toml(start_url: str, home: Home | None, found: list[Found], org_id: s
     if home is not None:
         lines.append(f"# CMS: {home.cms}.")
     lines += [f"# {note}" for note in notes or []]
-    lines += ["[[org]]", f"id = {_toml_str(ident)}", f"name = {_toml_str(display)}", "web = ["]
+    lines += ["[[org]]", f"id = {toml_string(ident)}", f"name = {toml_string(display)}", "web = ["]
     sources = found or [Found("site", start_url, "nothing specific found: the crawl discovers at run time")]
     for item in sources:
         table = {"type": item.type, "url": item.url, **item.options}
@@ -51,6 +38,6 @@ def render_toml(start_url: str, home: Home | None, found: list[Found], org_id: s
         if item.blocked == "robots":
             comment = "robots.txt disallows this URL: the audit reports it as robots_blocked" + (
                 f"; {comment}" if comment else "")
-        lines.append(f"  {_toml_value(table)}," + (f"  # {comment}" if comment else ""))
+        lines.append(f"  {toml_value(table)}," + (f"  # {comment}" if comment else ""))
     lines += ["]", "social = []", ""]
     return "\n".join(lines)

@@ -27,13 +27,13 @@ from crawler.discover.readers import (
     include_patterns,
     sitemap_probes,
 )
-from crawler.pages.feed import parse_feed
-from crawler.pages.listing import parse_listing
-from crawler.pages.notice_board import embedded_board_url, parse_notice_board
-from crawler.pages.sitemap import parse_sitemap, sitemaps_from_robots
+from crawler.pages.page_input import PageInput
+from crawler.pages.web.feed import parse_feed
+from crawler.pages.web.listing import parse_listing
+from crawler.pages.web.notice_board import embedded_board_url, parse_notice_board
+from crawler.pages.web.sitemap import parse_sitemap, sitemaps_from_robots
 from crawler.pages.types import PageError
 from crawler.spiders.base import classify_failure
-from crawler.spiders.sniff import response_headers
 
 log = logging.getLogger("crawler.discover")
 
@@ -92,7 +92,7 @@ class DiscoverySpider(scrapy.Spider):
 
     # -- robots.txt and sitemaps ------------------------------------------------------
     def parse_robots(self, response: Response) -> Iterator[Any]:
-        declared = sitemaps_from_robots(response.body, response.url)
+        declared = sitemaps_from_robots(PageInput.from_response(response))
         if not declared:
             yield from self.probe_sitemaps()
             return
@@ -109,7 +109,7 @@ class DiscoverySpider(scrapy.Spider):
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         try:
-            sitemap = parse_sitemap(response.url, response_headers(response), response.body)
+            sitemap = parse_sitemap(PageInput.from_response(response))
         except PageError as exc:
             log.info("not a sitemap: %s", exc)
             return
@@ -131,7 +131,7 @@ class DiscoverySpider(scrapy.Spider):
     def parse_child(self, response: Response) -> None:
         index = response.meta["index"]
         try:
-            sitemap = parse_sitemap(response.url, response_headers(response), response.body)
+            sitemap = parse_sitemap(PageInput.from_response(response))
             if not sitemap.is_index:
                 self.sitemap_pages[index].extend(e.loc for e in sitemap.entries)
         except PageError as exc:
@@ -155,7 +155,7 @@ class DiscoverySpider(scrapy.Spider):
 
     # -- start page, feeds, lists, boards ------------------------------------------
     def parse_home(self, response: Response) -> Iterator[Any]:
-        self.home = home_findings(response.url, response_headers(response), response.body)
+        self.home = home_findings(PageInput.from_response(response))
         for url in self.home.feeds:
             yield self.req(url, self.parse_feed, "feed", declared=True)
         for url in self.home.lists:
@@ -165,7 +165,7 @@ class DiscoverySpider(scrapy.Spider):
 
     def parse_feed(self, response: Response) -> None:
         try:
-            entries = parse_feed(response.url, response_headers(response), response.body)
+            entries = parse_feed(PageInput.from_response(response))
         except PageError as exc:
             log.info("not a feed: %s", exc)
             return
@@ -174,7 +174,7 @@ class DiscoverySpider(scrapy.Spider):
 
     def parse_list(self, response: Response) -> None:
         try:
-            listing = parse_listing(response.url, response_headers(response), response.body)
+            listing = parse_listing(PageInput.from_response(response))
         except PageError as exc:
             log.info("not a list: %s", exc)
             return
@@ -188,11 +188,11 @@ class DiscoverySpider(scrapy.Spider):
         self.add(Found("listing", url, note, options))
 
     def parse_board(self, response: Response) -> Iterator[Any]:
-        headers = response_headers(response)
+        page = PageInput.from_response(response)
         try:
-            notices = parse_notice_board(response.url, headers, response.body)
+            notices = parse_notice_board(page)
         except PageError as exc:
-            embed = embedded_board_url(response.url, headers, response.body)
+            embed = embedded_board_url(page)
             if embed and not response.meta.get("embedded"):
                 yield self.req(embed, self.parse_board, "board", embedded=True)
                 return

@@ -11,7 +11,7 @@ It does what only one process may do, around the workers' shared crawl:
    keeping its own ``coordinator`` key alive, until no worker has anything left;
 4. merges the workers' trackers and Scrapy stats per source into one status line,
    through the same end-of-crawl checks as the single-process crawl
-   (crawler.run.crawled_status), and settles the crawl (``finished``/``interrupted``);
+   (crawler.process.crawled_status), and settles the crawl (``finished``/``interrupted``);
 5. deletes the run's keys.
 
 Ctrl-C reaches the local workers (one process group) and sets the run's ``stop`` key for
@@ -35,7 +35,13 @@ from parity.config import LoadedConfig
 from parity.core.exitcodes import ExitCode
 from parity.core.records import SourceStatus
 from parity.core.timeutil import format_time
-from parity.distributed.client import CURRENT_RUN, RunKeys, check_url, sync_client, unreachable
+from parity.distributed.client import (
+    CURRENT_RUN,
+    RunKeys,
+    check_url,
+    sync_client,
+    unreachable,
+)
 from parity.distributed.sourcestate import SourceState
 from parity.store import is_postgres_url
 
@@ -48,7 +54,7 @@ COORDINATOR_TTL_MS = 10_000
 def crawl_distributed(loaded: LoadedConfig, pending: list[Any], store_path: str, run_id: str, now: dt.datetime,
                       verbose: bool, warc_path: str | None, redis_url: str, workers: int) -> int:
     from crawler.ledger import begin_run
-    from crawler.run import preflight_failed, spider_classes, unsupported_status
+    from crawler.process import preflight_failed, spider_classes, unsupported_status
     from crawler.store_access import close_all, shared_store
 
     problem = check_url(redis_url) or unreachable(redis_url)
@@ -177,7 +183,7 @@ def live_workers(client: Any, keys: RunKeys) -> list[str]:
 def source_statuses(client: Any, keys: RunKeys, specs: list[Any], loaded: LoadedConfig, store: str, run_id: str,
                     interrupted: bool) -> list[tuple[SourceStatus, dict[str, Any]]]:
     """Each source's line: the workers' trackers and stats merged, then the single-process checks."""
-    from crawler.run import crawled_status
+    from crawler.process import crawled_status
     from crawler.settings import scrapy_settings
 
     settings = scrapy_settings(loaded.config.crawl, store, run_id)

@@ -112,7 +112,7 @@ SHARED_WEB = {
 
 def run_worker(redis_url: str, run_id: str, descriptor: dict[str, Any], store: str, name: str,
                verbose: bool = False, warc: str | None = None) -> int:
-    from crawler.run import scrapy_process, spider_classes
+    from crawler.process import scrapy_process, spider_classes
     from crawler.sources import source_specs
     from crawler.store_access import close_all
 

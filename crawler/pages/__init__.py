@@ -1,25 +1,29 @@
-"""Page objects: pure functions from ``(url, headers, body)`` to what a page says.
+"""Page objects: pure functions from a fetched response (:class:`PageInput`) to what it says.
 
 No network and no Scrapy here (the spiders in ``crawler.spiders`` fetch and
-call these), so every reader can be tested on stored pages. Each function
-raises :class:`PageError` (one line: ``<url>: <reason>``) on input it cannot
-read, and nothing else on bad input.
+call these; ``tests/pages/test_pages_imports.py`` holds the line), so every
+reader can be tested on stored pages. Each function raises :class:`PageError`
+(one line: ``<url>: <reason>``) on input it cannot read, and nothing else on
+bad input.
+
+* ``crawler.pages.web``: pages of an organisation's web site (article, listing,
+  notice board, sitemap, feed, document, start page, CMS and block-page detection)
+  and its register of printed publications;
+* ``crawler.pages.social``: social platforms' answers (Mastodon, Bluesky, Graph,
+  X, YouTube, feeds of social accounts) → ``Post`` records;
+* shared here: the input type (``page_input``, with ``decode``), the HTML tree
+  (``tree``) and its one text walker (``text``), dates, links, AppRegistry
+  states, result types, XML guards and spreadsheet decoding.
 """
 
 from crawler.pages.appregistry import app_registry_states
-from crawler.pages.article import extract_article
-from crawler.pages.detect import detect_cms, soft_block
-from crawler.pages.document import extract_document
-from crawler.pages.feed import parse_feed
-from crawler.pages.linkutil import sitevision_file_time
-from crawler.pages.listing import parse_listing
-from crawler.pages.notice_board import announced_total, parse_notice_board
-from crawler.pages.register import read_register
-from crawler.pages.sitemap import parse_sitemap, sitemaps_from_robots
-from crawler.pages.text import detect_lang, find_date_in_text, html_to_text, parse_datetime
+from crawler.pages.dates import find_date_in_text, parse_datetime
+from crawler.pages.links import sitevision_file_time
+from crawler.pages.page_input import PageInput
+from crawler.pages.text import html_to_text
 from crawler.pages.types import (
     Article,
-    Document,
+    DocumentFile,
     DocumentLink,
     FeedEntry,
     Listing,
@@ -30,16 +34,26 @@ from crawler.pages.types import (
     Sitemap,
     SitemapEntry,
 )
+from crawler.pages.web.article import extract_article
+from crawler.pages.web.detect import detect_cms, soft_block
+from crawler.pages.web.document import extract_document
+from crawler.pages.web.feed import parse_feed
+from crawler.pages.web.listing import parse_listing
+from crawler.pages.web.notice_board import announced_total, parse_notice_board
+from crawler.pages.web.register import read_register
+from crawler.pages.web.sitemap import parse_sitemap, sitemaps_from_robots
+from parity.core.lang import detect_lang
 
 __all__ = [
     "Article",
-    "Document",
+    "DocumentFile",
     "DocumentLink",
     "FeedEntry",
     "Listing",
     "ListingEntry",
     "Notice",
     "PageError",
+    "PageInput",
     "RegisterEntry",
     "Sitemap",
     "SitemapEntry",

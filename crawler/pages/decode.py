@@ -1,8 +1,9 @@
 """Headers and bytes → text, tolerant of the header shapes and charsets met in practice.
 
-Page objects receive headers from Scrapy (``Headers``: bytes keys, lists of
-bytes values), from test fixtures (plain ``dict[str, str]``) or from nobody
-(``None``); :func:`get_header` reads all three.
+The rules :class:`crawler.pages.page_input.PageInput` decodes a body by (page
+objects never call these themselves). Headers come from Scrapy (``Headers``:
+bytes keys, lists of bytes values), from test fixtures (plain ``dict[str, str]``)
+or from nobody (``None``); :func:`get_header` reads all three.
 
 Swedish sites still serve ISO-8859-1/windows-1252 pages, sometimes labelled
 UTF-8, and UTF-8 pages labelled ISO-8859-1. Valid UTF-8 with non-ASCII bytes
@@ -57,12 +58,6 @@ def get_header(headers: Any, name: str) -> str | None:
     """The last value of header ``name``, case-insensitively, from any mapping shape."""
     values = get_header_values(headers, name)
     return values[-1] if values else None
-
-
-def content_type(headers: Any) -> str:
-    """The MIME type of the response, lower-case, without parameters ('' when absent)."""
-    value = get_header(headers, "content-type") or ""
-    return value.split(";", 1)[0].strip().lower()
 
 
 def _codec(label: str | None) -> str | None:
@@ -121,10 +116,3 @@ def decode_body(headers: Any, body: bytes, *, xml: bool = False) -> tuple[str, s
 def _first_group(pattern: re.Pattern[str], text: str) -> str | None:
     match = pattern.search(text)
     return match.group(1) if match else None
-
-
-def decode_html(headers: Any, body: bytes | str) -> str:
-    """The text of an HTML body; see :func:`decode_body` for the order of evidence."""
-    if isinstance(body, str):
-        return body
-    return decode_body(headers, body)[0]

@@ -1,38 +1,34 @@
-"""Text helpers shared by every page object: HTML to text, language, dates.
+"""HTML to text: the one walker every page object uses, over :mod:`crawler.pages.tree`'s lxml tree.
 
 The matcher compares words, dates and times across a social post and a page,
 so the text must keep what a reader sees (paragraphs, list items, table
-cells) and lose what they don't (scripts, styles, icons).
+cells) and lose what they don't (scripts, styles, aria-hidden icons, form
+widgets). The rules are BeautifulSoup's view of a page (which strings are text),
+kept in one walker over the lxml tree. ``benchmarks/text_walkers.py`` is the
+measurement behind it: the same rules over a BeautifulSoup tree give the same
+text on every page and fragment but need BeautifulSoup's parse (about ten times
+lxml's); html-text is slower still and changes the text (keeps aria-hidden
+breadcrumb separators and form labels, joins lines of plain text).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
-from bs4 import BeautifulSoup, Tag
-from bs4.element import Comment, NavigableString
 from lxml import etree
 
-from crawler.pages.dates import STOCKHOLM, find_date_in_text, parse_datetime, to_utc
-from parity.core.lang import LANGUAGES, detect_lang, normalize_lang
-from crawler.pages.tree import CONTAINERS, Element, classes, top_level
-from crawler.pages.tree import _context as tree_context
+from crawler.pages.tree import CONTAINERS, Element, HtmlTree, classes, parse_html, string_container, top_level
 
 __all__ = [
     "ASSISTIVE_CLASSES",
-    "LANGUAGES",
-    "STOCKHOLM",
-    "detect_lang",
-    "find_date_in_text",
+    "DROP_TAGS",
+    "element_text",
+    "fold_accents",
     "html_to_text",
     "label_text",
-    "normalize_lang",
     "normalize_space",
-    "parse_datetime",
-    "to_utc",
-    "tree_label_text",
-    "tree_to_text",
 ]
 
 #: Elements whose content is never shown as text.
@@ -111,6 +107,11 @@ def normalize_space(text: str | None) -> str:
     return " ".join(text.replace("\u00ad", "").split())
 
 
+def fold_accents(text: str) -> str:
+    """``"Störningar"`` → ``"Storningar"``: letters without their diacritics (URL slugs drop them)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 #: Classes of text meant for screen readers only ("Pdf, 233.1 kB."): kept in
 #: body text, dropped from labels such as link titles.
 ASSISTIVE_CLASSES = frozenset(
@@ -125,29 +126,10 @@ ASSISTIVE_CLASSES = frozenset(
 )
 
 
-def label_text(tag: Tag) -> str:
+def label_text(el: Element) -> str:
     """A link's or heading's text as sighted readers see it: no screen-reader-only spans."""
-
-    def hidden(node: NavigableString) -> bool:
-        for parent in node.parents:
-            if set(parent.get("class") or []) & ASSISTIVE_CLASSES or parent.name in DROP_TAGS:
-                return True
-            if parent is tag:
-                return False
-        return False
-
-    parts = [
-        str(node)
-        for node in tag.descendants
-        if isinstance(node, NavigableString) and type(node) is NavigableString and not hidden(node)
-    ]
-    return normalize_space(" ".join(parts))
-
-
-def tree_label_text(el: Element) -> str:
-    """:func:`label_text` of an element of a :func:`crawler.pages.tree.parse_html` tree."""
     parts: list[str] = []
-    _label_strings(el, tree_context(el), False, parts)
+    _label_strings(el, string_container(el), False, parts)
     return normalize_space(" ".join(parts))
 
 
@@ -164,40 +146,9 @@ def _label_strings(el: Element, ctx: str | None, hidden: bool, out: list[str]) -
             out.append(child.tail)
 
 
-def _walk(node: Tag, out: list[Any]) -> None:
-    for child in node.children:
-        if isinstance(child, Comment) or not isinstance(child, (NavigableString, Tag)):
-            continue
-        if isinstance(child, NavigableString):
-            if type(child) is not NavigableString:  # CData, Doctype, ProcessingInstruction, …
-                continue
-            out.append(str(child))
-            continue
-        name = child.name
-        if name in DROP_TAGS:
-            continue
-        if child.get("aria-hidden") == "true" or child.has_attr("hidden"):
-            continue
-        if name == "br":
-            out.append(1)
-            continue
-        if name == "time":
-            # inline in prose ("Publicerad <time>12 mars</time>"): keep it inline
-            _walk(child, out)
-            continue
-        level = 2 if name in _PARAGRAPH_TAGS else 1 if name in _LINE_TAGS else 0
-        if level:
-            out.append(level)
-        elif name in _CELL_TAGS:
-            out.append(" \t ")
-        _walk(child, out)
-        if level:
-            out.append(level)
-
-
-def _walk_tree(node: Element, ctx: str | None, out: list[Any]) -> None:
-    """:func:`_walk` over an lxml element (see :mod:`crawler.pages.tree`); ``ctx``: the
-    innermost string container at or above ``node`` (its strings are text only without one)."""
+def _walk(node: Element, ctx: str | None, out: list[Any]) -> None:
+    """Text and break levels of ``node``'s children into ``out``; ``ctx``: the innermost string
+    container at or above ``node`` (see :data:`crawler.pages.tree.CONTAINERS`): its strings are no text."""
     if node.text and ctx is None:
         out.append(node.text)
     for child in node:
@@ -220,21 +171,26 @@ def _walk_child(child: Element, ctx: str | None, out: list[Any]) -> None:
         ctx = name
     if name == "time":
         # inline in prose ("Publicerad <time>12 mars</time>"): keep it inline
-        _walk_tree(child, ctx, out)
+        _walk(child, ctx, out)
         return
     level = 2 if name in _PARAGRAPH_TAGS else 1 if name in _LINE_TAGS else 0
     if level:
         out.append(level)
     elif name in _CELL_TAGS:
         out.append(" \t ")
-    _walk_tree(child, ctx, out)
+    _walk(child, ctx, out)
     if level:
         out.append(level)
 
 
-def tree_to_text(node: Element | etree._ElementTree) -> str:
-    """:func:`html_to_text` of an element of a :func:`crawler.pages.tree.parse_html` tree, or of
-    the whole document (the ``_ElementTree``)."""
+def element_text(node: Element | HtmlTree) -> str:
+    """Visible text of an element, or of the whole document, with paragraph breaks (blank line)
+    and line breaks kept.
+
+    Inline whitespace is collapsed, so markup indentation never reaches the
+    matcher; scripts, styles, forms' widgets and ``aria-hidden``/``hidden``
+    elements are dropped; table cells are separated by a space.
+    """
     parts: list[Any] = []
     if isinstance(node, etree._ElementTree):
         for top in top_level(node):  # children of the document
@@ -243,29 +199,21 @@ def tree_to_text(node: Element | etree._ElementTree) -> str:
     elif node.tag in DROP_TAGS:
         return ""
     else:
-        _walk_tree(node, tree_context(node), parts)
+        _walk(node, string_container(node), parts)
     return _assemble(parts)
 
 
-def html_to_text(html: str | Tag | BeautifulSoup | None) -> str:
-    """Visible text with paragraph breaks (blank line) and line breaks kept.
+def html_to_text(html: str | None) -> str:
+    """:func:`element_text` of an HTML string (a feed entry's or a post's content, a JSON field).
 
-    Inline whitespace is collapsed, so markup indentation never reaches the
-    matcher; scripts, styles, forms' widgets and ``aria-hidden`` icons are dropped.
+    Text without markup keeps its lines (each tidied, blank ones dropped).
     """
-    if html is None:
+    if not html:
         return ""
-    if isinstance(html, str):
-        if "<" not in html and "&" not in html:
-            return "\n".join(normalize_space(line) for line in html.splitlines() if normalize_space(line))
-        root: Tag = BeautifulSoup(html, "lxml")
-    else:
-        root = html
-    parts: list[Any] = []
-    if isinstance(root, Tag) and root.name in DROP_TAGS:
-        return ""
-    _walk(root, parts)
-    return _assemble(parts)
+    if "<" not in html and "&" not in html:
+        return "\n".join(normalize_space(line) for line in html.splitlines() if normalize_space(line))
+    root = parse_html(html)
+    return element_text(root.getroottree()) if root is not None else ""
 
 
 _BLANK_LINES = re.compile(r"\n{3,}")

@@ -19,20 +19,25 @@ What differs and does not matter to the page objects: valueless boolean
 attributes (``defer``) hold their own name instead of ``""``, and whitespace
 between top-level nodes (around ``<html>``) is not kept.
 
-The document itself (BeautifulSoup's ``[document]``) is the ``_ElementTree``;
-its root element is ``<html>``.
+The document itself (BeautifulSoup's ``[document]``) is the ``_ElementTree``
+(:data:`HtmlTree`); its root element is ``<html>``. CSS selectors
+(:func:`select`) are cssselect's, the dialect of Scrapy's ``response.css()``,
+and like BeautifulSoup's ``select`` they do not look inside ``<template>``.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterator
 from typing import Union
 
+from cssselect import HTMLTranslator, SelectorError
 from lxml import etree
 
 Element = etree._Element
 #: A parsed page (BeautifulSoup's ``[document]``): its top-level nodes are the root and its siblings.
-Document = etree._ElementTree
+HtmlTree = etree._ElementTree
 #: An element, or the whole document (BeautifulSoup's ``[document]``).
 Scope = Union[etree._Element, etree._ElementTree]
 
@@ -120,7 +125,7 @@ def ancestors(el: Element) -> Iterator[Element]:
     return el.iterancestors()
 
 
-def _context(el: Element | None) -> str | None:
+def string_container(el: Element | None) -> str | None:
     """The innermost :data:`CONTAINERS` element at or above ``el`` (decides its strings' class)."""
     while el is not None:
         tag = el.tag
@@ -166,7 +171,7 @@ def _strings(el: Element, ctx: str | None, want: str | None, pre: bool | None, o
 
 def _plain_subtree(el: Element) -> bool:
     """No container at, above or below ``el``: every string in it is text."""
-    return _context(el) is None and next(el.iter(*CONTAINERS), None) is None
+    return string_container(el) is None and next(el.iter(*CONTAINERS), None) is None
 
 
 def get_text(el: Element, separator: str = "", *, collapse: bool = False) -> str:
@@ -181,7 +186,7 @@ def get_text(el: Element, separator: str = "", *, collapse: bool = False) -> str
     out: list[str] = []
     _strings(
         el,
-        _context(el),
+        string_container(el),
         tag if tag in CONTAINERS else None,  # type: ignore[arg-type]
         _preserved(el) if collapse else None,
         out,
@@ -249,3 +254,43 @@ def _doctype(root: Element) -> str | None:
     elif system is not None:
         value += f' SYSTEM "{system}"'
     return value
+
+
+# --- CSS selectors and class tests -------------------------------------------------------------------
+
+
+class InvalidSelector(ValueError):
+    """A CSS selector cssselect cannot read; the message says where."""
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(css: str) -> etree.XPath:
+    try:
+        xpath = HTMLTranslator().css_to_xpath(css, prefix="descendant::")
+    except SelectorError as exc:
+        raise InvalidSelector(str(exc)) from exc
+    # BeautifulSoup's select (soupsieve) does not enter <template> contents (not part of the document)
+    return etree.XPath(f"({xpath})[not(ancestor::template)]")
+
+
+def select(scope: Scope, css: str) -> list[Element]:
+    """Elements below ``scope`` matching ``css``, in document order (an element scope itself excluded).
+
+    Raises :class:`InvalidSelector` for a selector that cannot be read.
+    """
+    return _compiled(css)(scope)  # type: ignore[no-any-return]
+
+
+def select_one(scope: Scope, css: str) -> Element | None:
+    """The first element of :func:`select`, or None."""
+    found = select(scope, css)
+    return found[0] if found else None
+
+
+def class_matches(el: Element, pattern: re.Pattern[str]) -> bool:
+    """BeautifulSoup's ``class_=re.compile(...)``: the pattern found in one class token or in the whole value."""
+    value = el.get("class")
+    if not value:
+        return False
+    tokens = value.split()
+    return any(pattern.search(token) for token in tokens) or bool(pattern.search(" ".join(tokens)))

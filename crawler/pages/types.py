@@ -121,7 +121,7 @@ class Notice:
 
 
 @dataclass(frozen=True, slots=True)
-class Document:
+class DocumentFile:
     """A downloaded file (PDF or Word) read as text."""
 
     url: str

@@ -15,9 +15,11 @@ from typing import Any
 from scrapy.http import Response
 
 from crawler.ledger import Fetched
-from crawler.pages.document import extract_document
+from crawler.pages.page_input import PageInput
+from crawler.pages.web.document import extract_document
 from crawler.pages.types import Article, PageError
 from crawler.spiders.build import article_item, document_item
+from crawler.spiders.web import WebSourceSpider
 from crawler.spiders.extraction import extractor
 from crawler.spiders.sniff import (
     body_sha256,
@@ -26,9 +28,7 @@ from crawler.spiders.sniff import (
     is_pdf,
     looks_like_document,
     outcome_of,
-    response_headers,
 )
-from crawler.spiders.web import WebSourceSpider
 from parity.core.records import WebItem
 from parity.store.types import Outcome
 
@@ -60,8 +60,7 @@ class ArticleParsing(WebSourceSpider):
         if not is_html(response):
             return list(self.iter_safely(response, lambda: self._not_html(response)))
         try:  # the CPU-heavy part, in a worker process once the crawl is big (crawler/spiders/extraction.py)
-            article = await extractor(self.settings).article(response.url, response_headers(response),
-                                                             response.body)
+            article = await extractor(self.settings).article(PageInput.from_response(response))
         except PageError as exc:
             self.parse_error(response, exc.reason)
             return []
@@ -119,7 +118,7 @@ class ArticleParsing(WebSourceSpider):
 
     def _document(self, response: Response) -> Iterator[Any]:
         try:
-            document = extract_document(response.url, response_headers(response), response.body)
+            document = extract_document(PageInput.from_response(response))
         except PageError as exc:
             self.parse_error(response, exc.reason)
             return

@@ -19,7 +19,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import scrapy
 from scrapy.http import Response
 
-from crawler.pages.bluesky import feed_item_to_post
+from crawler.pages.social.bluesky import feed_item_to_post
 from crawler.spiders.social import SocialSpider
 
 PUBLIC_APPVIEW = "https://public.api.bsky.app"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from parity.core.records import WebItem
 
 if TYPE_CHECKING:
-    from crawler.pages.types import Article, Document
+    from crawler.pages.types import Article, DocumentFile
 
 
 def summary_item(org: str, item_id: str, source: str, url: str, title: str | None, text: str | None,
@@ -34,7 +34,7 @@ def article_item(org: str, item_id: str, source: str, url: str, article: "Articl
     )
 
 
-def document_item(org: str, item_id: str, url: str, document: "Document", meta: dict[str, Any]) -> WebItem:
+def document_item(org: str, item_id: str, url: str, document: "DocumentFile", meta: dict[str, Any]) -> WebItem:
     """A fetched PDF/Word document, titled by its link text when it has no title of its own."""
     return WebItem(
         id=item_id, org=org, source="document", url=url,

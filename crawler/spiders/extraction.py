@@ -32,8 +32,9 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from crawler.pages.article import extract_article
+from crawler.pages.page_input import PageInput
 from crawler.pages.types import Article, PageError
+from crawler.pages.web.article import extract_article
 
 log = logging.getLogger(__name__)
 
@@ -64,14 +65,14 @@ def _init_worker(parent: int | None = None) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def _extract(url: str, headers: dict[str, str], body: bytes) -> tuple[str, Any, Any]:
+def _extract(page: PageInput) -> tuple[str, Any, Any]:
     """Runs in a worker: never raises (exceptions with custom ``__init__`` do not survive pickling)."""
     try:
-        return "ok", extract_article(url, headers, body), None
+        return "ok", extract_article(page), None
     except PageError as exc:
         return "page_error", exc.where, exc.reason
     except Exception as exc:  # noqa: BLE001 - reported as the page's error row
-        return "error", url, f"{type(exc).__name__}: {str(exc)[:200]}"
+        return "error", page.url, f"{type(exc).__name__}: {str(exc)[:200]}"
 
 
 def default_workers() -> int:
@@ -97,17 +98,18 @@ class Extractor:
             log.info("extraction: %d worker processes from page %d on", self.workers, self.count)
         return self._pool
 
-    async def article(self, url: str, headers: dict[str, str], body: bytes) -> Article:
-        """``extract_article`` inline or in the pool; raises :class:`PageError` as it would."""
+    async def article(self, page: PageInput) -> Article:
+        """``extract_article`` inline or in the pool (the input travels as its bytes); raises
+        :class:`PageError` as it would."""
         self.count += 1
         if self.workers <= 0 or self.count <= self.inline:
-            return extract_article(url, headers, body)
+            return extract_article(page)
         try:
-            future = self._get_pool().submit(_extract, url, headers, body)
+            future = self._get_pool().submit(_extract, page)
             status, first, second = await asyncio.wrap_future(future)
         except (BrokenProcessPool, RuntimeError) as exc:
             self.shutdown()
-            raise PageError(url, f"extraction worker failed ({type(exc).__name__})") from exc
+            raise PageError(page.url, f"extraction worker failed ({type(exc).__name__})") from exc
         if status == "ok":
             return first  # type: ignore[no-any-return]
         raise PageError(first, second)

@@ -21,7 +21,7 @@ import scrapy
 from scrapy.http import Response
 
 from crawler.middlewares.ratelimit import wait_from_response
-from crawler.pages.graph import (
+from crawler.pages.social.graph import (
     GRAPH_VERSION,
     POST_FIELDS,
     THROTTLE_CODES,

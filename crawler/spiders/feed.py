@@ -14,10 +14,10 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from crawler.pages.feed import parse_feed
+from crawler.pages.page_input import PageInput
 from crawler.pages.types import PageError
 from crawler.spiders.article import ArticleParsing
-from crawler.spiders.sniff import response_headers
+from crawler.pages.web.feed import parse_feed
 
 
 class FeedParsing(ArticleParsing):
@@ -28,7 +28,7 @@ class FeedParsing(ArticleParsing):
 
     def _feed(self, response: Response) -> Iterator[Any]:
         try:
-            entries = parse_feed(response.url, response_headers(response), response.body)
+            entries = parse_feed(PageInput.from_response(response))
         except PageError as exc:
             self.parse_error(response, exc.reason)
             return

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.pages.graph import MEDIA_FIELDS, instagram_media_to_post
+from crawler.pages.social.graph import MEDIA_FIELDS, instagram_media_to_post
 from crawler.spiders.facebook import GraphSpider
 from parity.core.records import Post
 

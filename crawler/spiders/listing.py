@@ -1,6 +1,6 @@
 """News listing page: rows become web items, their pages are fetched, next pages (``?page=N``) followed.
 
-Readers (crawler.pages.listing): the source's CSS selectors from config,
+Readers (crawler.pages.web.listing): the source's CSS selectors from config,
 AppRegistry JSON (``news[]``, ``pages[]`` … lists rendered only in the browser),
 Sitevision ``sv-channel`` items, EPiServer teasers, ``<article>`` teasers, and
 a generic fallback (links under ``follow`` with a date near them).
@@ -14,11 +14,11 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from crawler.pages.listing import parse_listing
+from crawler.pages.page_input import PageInput
 from crawler.pages.types import PageError
 from crawler.spiders.article import ArticleParsing
+from crawler.pages.web.listing import parse_listing
 from crawler.spiders.coordination import Quota
-from crawler.spiders.sniff import response_headers
 
 
 class ListingParsing(ArticleParsing):
@@ -37,8 +37,7 @@ class ListingParsing(ArticleParsing):
     def _list(self, response: Response) -> Iterator[Any]:
         follow, selectors, max_pages = self.list_options(response.meta)
         try:
-            listing = parse_listing(response.url, response_headers(response), response.body,
-                                    follow=follow, selectors=selectors)
+            listing = parse_listing(PageInput.from_response(response), follow=follow, selectors=selectors)
         except PageError as exc:
             self.parse_error(response, exc.reason)
             return

@@ -29,7 +29,8 @@ from urllib.parse import quote, urlsplit
 import scrapy
 from scrapy.http import Response
 
-from crawler.pages.mastodon import (
+from crawler.pages.page_input import PageInput
+from crawler.pages.social.mastodon import (
     instance_base,
     next_link,
     rss_to_posts,
@@ -122,7 +123,7 @@ class MastodonSpider(SocialSpider):
     def parse_rss(self, response: Response) -> Iterator[Any]:
         self.ok(response)
         try:
-            posts = rss_to_posts(response.url, response.body, self.spec.org, self.account)
+            posts = rss_to_posts(PageInput.from_response(response), self.spec.org, self.account)
         except ValueError as exc:
             self.parse_error(response, str(exc))
             return

@@ -2,7 +2,7 @@
 
 Notices keep their posting period (``from_date``/``to_date``): a meeting notice
 taken down after three weeks was still published in writing while it hung.
-Readers (crawler.pages.notice_board): Sitevision AppRegistry boards,
+Readers (crawler.pages.web.notice_board): Sitevision AppRegistry boards,
 Netpublicator (the embedded board is followed), MeetingsPlus rows and Ciceron
 JSON-RPC answers. A board that announces more notices than it rendered
 (``announced_total``) has its pages followed; if they cannot be found the
@@ -17,21 +17,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from bs4 import BeautifulSoup
 from scrapy.http import Response
 
 from crawler.ledger import Planned, jsonable
-from crawler.pages.decode import decode_html
-from crawler.pages.linkutil import base_url
-from crawler.pages.listing import next_pages
-from crawler.pages.notice_board import (
-    announced_total,
-    embedded_board_url,
-    parse_notice_board,
-)
+from crawler.pages.page_input import PageInput
 from crawler.pages.types import PageError
+from crawler.pages.web.notice_board import announced_total, embedded_board_url, parse_notice_board
+from crawler.pages.web.pagination import next_pages
 from crawler.spiders.article import ArticleParsing
-from crawler.spiders.sniff import response_headers
 from parity.core.timeutil import format_time
 from parity.store.types import Outcome
 
@@ -48,11 +41,11 @@ class NoticeBoardParsing(ArticleParsing):
         yield from self.container(response, lambda: self._board(response, root))
 
     def _board(self, response: Response, root: str) -> Iterator[Any]:
-        headers = response_headers(response)
+        page = PageInput.from_response(response)  # decoded and parsed once for the four readers below
         try:
-            notices = parse_notice_board(response.url, headers, response.body)
+            notices = parse_notice_board(page)
         except PageError as exc:
-            embed = embedded_board_url(response.url, headers, response.body)
+            embed = embedded_board_url(page)
             if embed and embed != response.url:
                 self.ok(response)
                 host = urlsplit(embed).hostname
@@ -68,7 +61,7 @@ class NoticeBoardParsing(ArticleParsing):
         parent = response.meta.get("ledger_url") or response.url
         # The board's counts are the source's (crawler/spiders/coordination.py): its pages may be
         # read by different workers of a distributed crawl.
-        expected = self.coord.board_total(root, announced_total(headers, response.body))
+        expected = self.coord.board_total(root, announced_total(page))
         identities: list[str] = []
         requests = []
         records = []
@@ -95,8 +88,7 @@ class NoticeBoardParsing(ArticleParsing):
                 records.append(self.ledger.fetched(record, key, Outcome(http_status=response.status)))
         read = self.coord.board_seen(root, identities)
         if expected is not None and read < expected:
-            soup = BeautifulSoup(decode_html(headers, response.body), "lxml")
-            for next_url in next_pages(soup, base_url(soup, response.url), response.url):
+            for next_url in next_pages(page):
                 requests.append(self.follow(next_url, "list", parent, budget=False, cb="board", board=root,
                                             src=response.meta.get("src")))
         self.flush_plan()

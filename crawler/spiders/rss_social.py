@@ -18,7 +18,8 @@ from urllib.parse import urlsplit, urlunsplit
 import scrapy
 from scrapy.http import Response
 
-from crawler.pages.social_feed import feed_key, feed_post_to_post, parse_social_feed
+from crawler.pages.page_input import PageInput
+from crawler.pages.social.social_feed import feed_key, feed_post_to_post, parse_social_feed
 from crawler.pages.types import PageError
 from crawler.spiders.social import SocialSpider
 
@@ -50,7 +51,7 @@ class RssSocialSpider(SocialSpider):
     def parse_feed(self, response: Response) -> Iterator[Any]:
         self.ok(response)
         try:
-            items = parse_social_feed(response.url, response.headers, response.body)
+            items = parse_social_feed(PageInput.from_response(response))
         except PageError as exc:
             self.parse_error(response, str(exc))
             return

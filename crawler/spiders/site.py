@@ -20,13 +20,14 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.discover.readers import NEWS_PATH, home_findings, sitemap_probes
-from crawler.pages.sitemap import sitemaps_from_robots
+from crawler.discover.readers import NEWS_PATH, sitemap_probes
+from crawler.pages.page_input import PageInput
+from crawler.pages.web.home import home_findings
+from crawler.pages.web.sitemap import sitemaps_from_robots
 from crawler.spiders.feed import FeedParsing
 from crawler.spiders.listing import ListingParsing
 from crawler.spiders.notice_board import NoticeBoardParsing
 from crawler.spiders.sitemap import SitemapParsing
-from crawler.spiders.sniff import response_headers
 from crawler.spiders.web import CALLBACKS
 
 CALLBACKS.setdefault("home", "parse_home")
@@ -48,7 +49,7 @@ class SiteSpider(FeedParsing, SitemapParsing, ListingParsing, NoticeBoardParsing
         yield from self.container(response, lambda: self._home(response))
 
     def _home(self, response: Response) -> Iterator[Any]:
-        home = home_findings(response.url, response_headers(response), response.body)
+        home = home_findings(PageInput.from_response(response))
         self.ok(response)
         self.tracker.notes.update({"cms": home.cms, "feeds": home.feeds, "lists": home.lists, "boards": home.boards})
         parent = response.meta.get("ledger_url")
@@ -69,7 +70,7 @@ class SiteSpider(FeedParsing, SitemapParsing, ListingParsing, NoticeBoardParsing
         yield from self.container(response, lambda: self._robots(response))
 
     def _robots(self, response: Response) -> Iterator[Any]:
-        declared = sitemaps_from_robots(response.body, response.url)
+        declared = sitemaps_from_robots(PageInput.from_response(response))
         self.tracker.notes["sitemaps"] = declared
         parent = response.meta.get("ledger_url")
         if declared:

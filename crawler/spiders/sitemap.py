@@ -17,11 +17,11 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Response
 
-from crawler.pages.sitemap import parse_sitemap
+from crawler.pages.page_input import PageInput
 from crawler.pages.types import PageError
 from crawler.spiders.article import ArticleParsing
+from crawler.pages.web.sitemap import parse_sitemap
 from crawler.spiders.coordination import NEW
-from crawler.spiders.sniff import response_headers
 from parity.core.timeutil import format_time
 
 
@@ -53,7 +53,7 @@ class SitemapParsing(ArticleParsing):
 
     def _sitemap(self, response: Response) -> Iterator[Any]:
         try:
-            sitemap = parse_sitemap(response.url, response_headers(response), response.body)
+            sitemap = parse_sitemap(PageInput.from_response(response))
         except PageError as exc:
             self.parse_error(response, exc.reason)
             return

@@ -11,18 +11,11 @@ from typing import Any
 
 from scrapy.http import Response
 
-from crawler.pages.detect import soft_block
+from crawler.pages.page_input import PageInput
+from crawler.pages.web.detect import soft_block
 from parity.store.types import Outcome
 
 _DOCUMENT_SUFFIXES = (".pdf", ".docx")
-
-
-def response_headers(response: Response) -> dict[str, str]:
-    """Scrapy's byte headers as a plain str dict for the page objects."""
-    return {
-        key.decode("latin-1"): b", ".join(values).decode("latin-1")
-        for key, values in response.headers.items()
-    }
 
 
 def looks_like_document(url: str) -> bool:
@@ -68,4 +61,4 @@ def block_reason(response: Response) -> str | None:
     head = response.body[:512].lstrip().lower()
     if "html" not in content_type(response) and not head.startswith((b"<!doctype html", b"<html")):
         return None
-    return soft_block(response.status, response_headers(response), response.body)
+    return soft_block(PageInput.from_response(response))

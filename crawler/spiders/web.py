@@ -41,7 +41,6 @@ from crawler.spiders.sniff import (
     block_reason,
     looks_like_document,
     outcome_of,
-    response_headers,
 )
 from crawler.store_access import shared_store
 from parity.core.records import WebItem, web_item_id
@@ -62,7 +61,7 @@ CALLBACKS = {
 _META_KEYS = ("item_url", "item_title", "item_published", "item_extra", "link_text", "linked_from",
               "sitemap_lastmod", "src", "follow", "selectors", "include", "exclude", "candidate", "board")
 
-__all__ = ["CALLBACKS", "WebSourceSpider", "response_headers"]
+__all__ = ["CALLBACKS", "WebSourceSpider"]
 
 
 class WebSourceSpider(SourceSpider):

@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import scrapy
 from scrapy.http import Response
 
-from crawler.pages.x_api import (
+from crawler.pages.social.x_api import (
     EXPANSIONS,
     MEDIA_FIELDS,
     TIMELINE_CAP,

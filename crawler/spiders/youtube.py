@@ -18,8 +18,9 @@ from urllib.parse import quote, urlsplit
 import scrapy
 from scrapy.http import Response
 
+from crawler.pages.page_input import PageInput
+from crawler.pages.social.youtube import FEED_SIZE, parse_youtube_feed, video_to_post
 from crawler.pages.types import PageError
-from crawler.pages.youtube import FEED_SIZE, parse_youtube_feed, video_to_post
 from crawler.spiders.social import SocialSpider
 
 YOUTUBE = "https://www.youtube.com"
@@ -62,7 +63,7 @@ class YoutubeSpider(SocialSpider):
             return
         self.ok(response)
         try:
-            title, videos = parse_youtube_feed(response.url, response.body)
+            title, videos = parse_youtube_feed(PageInput.from_response(response))
         except PageError as exc:
             self.parse_error(response, str(exc))
             return

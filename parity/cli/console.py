@@ -13,17 +13,13 @@ import typer
 
 from parity.audit import AuditResult
 from parity.cli.options import OutputFormat
+from parity.core.logs import log_to_stderr
 
 
 def setup_logging(verbose: bool = False) -> None:
-    """One stderr handler; DEBUG with ``--verbose``; chatty libraries kept at WARNING."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s", "%H:%M:%S"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    for noisy in ("trafilatura", "htmldate", "bm25s", "urllib3", "filelock"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    """One stderr handler (parity/core/logs.py); DEBUG with ``--verbose``; chatty libraries kept at WARNING."""
+    log_to_stderr(logging.DEBUG if verbose else logging.INFO,
+                  quiet=("trafilatura", "htmldate", "bm25s", "urllib3", "filelock"))
 
 
 def print_json(value: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""The record format of ../shared/contracts.md §3, as pydantic models.
+"""The record format of ../shared/contracts.md ("Records"), as pydantic models.
 
 These models are the only shape in which posts, web items, verdicts and
 source statuses travel between the crawler, the store, the matcher and the
@@ -24,7 +24,7 @@ VerdictKind = Literal["match", "partial", "late", "social_only", "unverifiable",
 SourceState = Literal["ok", "partial", "failed", "robots_blocked"]
 
 VERDICT_KINDS: tuple[str, ...] = ("match", "partial", "late", "social_only", "unverifiable", "excluded")
-#: Verdicts that count in the parity rate's denominator (contract §3).
+#: Verdicts that count in the parity rate's denominator (../shared/contracts.md, "Records").
 RATED_VERDICTS: tuple[str, ...] = ("match", "partial", "late", "social_only")
 #: Verdicts whose ``web_id`` must point at a web item.
 LINKED_VERDICTS: tuple[str, ...] = ("match", "partial", "late")

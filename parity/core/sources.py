@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Iterable, Literal, Protocol, get_args
 
-#: the ``source`` of a web.jsonl record (../shared/contracts.md §3)
+#: the ``source`` of a web.jsonl record (../shared/contracts.md, "Records")
 WebItemSource = Literal["feed", "sitemap", "listing", "notice_board", "document", "page", "register"]
 WEB_ITEM_SOURCES: tuple[str, ...] = get_args(WebItemSource)
 
-#: the ``type`` of a ``web = [...]`` source in the config (§4): items' sources, less documents
-#: (found through pages, not configured), plus ``site`` (a start URL whose feeds are discovered)
+#: the ``type`` of a ``web = [...]`` source in the config (../shared/contracts.md, "Config"): items' sources,
+#: less documents (found through pages, not configured), plus ``site`` (a start URL whose feeds are discovered)
 CONFIG_WEB_TYPES: tuple[str, ...] = ("feed", "sitemap", "listing", "notice_board", "page", "site", "register")
 
 #: every ``kind`` a web source can have in sources.jsonl

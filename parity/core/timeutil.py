@@ -9,7 +9,7 @@ and therefore by ``lag_hours`` and ``late``):
   systems pad a date), is 00:00 UTC of that date — not midnight in Stockholm, which is
   23:00 UTC the day before and would shift every UTC date by one day.
 
-Written times are ISO 8601 UTC with a ``Z`` (../shared/contracts.md §3).
+Written times are ISO 8601 UTC with a ``Z`` (../shared/contracts.md, "Records").
 """
 
 from __future__ import annotations

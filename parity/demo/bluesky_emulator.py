@@ -22,7 +22,7 @@ from parity.demo.bluesky_entities import (
     BlueskyRenderer,
     BlueskyRepostSpec,
 )
-from parity.demo.httpserver import Request, Response
+from parity.demo.httpmsg import Request, Response
 from parity.demo.ratelimit import FixedWindowLimiter, Quota
 from parity.demo.timefmt import as_utc
 

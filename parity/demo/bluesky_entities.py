@@ -1,4 +1,4 @@
-"""Bluesky actors, posts and reposts: specs, identifiers, rich text and lexicon views.
+"""Bluesky actors, posts and reposts: specs, identifiers and lexicon views (rich text: ``bluesky_richtext``).
 
 Shapes follow the lexicons (app.bsky.feed.defs, feed.post, richtext.facet,
 embed.images / embed.external) and the recorded AppView response in
@@ -13,10 +13,10 @@ import base64
 import datetime as dt
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
+from parity.demo.bluesky_richtext import detect_facets
 from parity.demo.timefmt import as_utc, iso_ms_z
 
 CDN = "https://cdn.bsky.app"
@@ -57,82 +57,6 @@ def cid_for(payload: Any, *, raw: bool = False) -> str:
 def did_for(handle: str) -> str:
     """A stable ``did:plc:`` for a handle (24 base32 characters, like the real ones)."""
     return "did:plc:" + _b32(hashlib.sha256(handle.lower().encode("utf-8")).digest())[:24]
-
-
-# --- rich text -----------------------------------------------------------------------------
-
-
-def facet(byte_start: int, byte_end: int, feature: dict[str, Any]) -> dict[str, Any]:
-    return {"features": [feature], "index": {"byteEnd": byte_end, "byteStart": byte_start}}
-
-
-class RichText:
-    """Builds post text and its facets together so byte offsets cannot drift."""
-
-    def __init__(self) -> None:
-        self._text = ""
-        self._facets: list[dict[str, Any]] = []
-
-    def _offset(self) -> int:
-        return len(self._text.encode("utf-8"))
-
-    def text(self, value: str) -> RichText:
-        self._text += value
-        return self
-
-    def link(self, display: str, uri: str) -> RichText:
-        start = self._offset()
-        self._text += display
-        self._facets.append(facet(start, self._offset(), {"$type": "app.bsky.richtext.facet#link", "uri": uri}))
-        return self
-
-    def tag(self, tag: str) -> RichText:
-        start = self._offset()
-        self._text += f"#{tag}"
-        self._facets.append(facet(start, self._offset(), {"$type": "app.bsky.richtext.facet#tag", "tag": tag}))
-        return self
-
-    def mention(self, handle: str, did: str) -> RichText:
-        start = self._offset()
-        self._text += f"@{handle}"
-        self._facets.append(facet(start, self._offset(), {"$type": "app.bsky.richtext.facet#mention", "did": did}))
-        return self
-
-    def build(self) -> tuple[str, tuple[dict[str, Any], ...]]:
-        return self._text, tuple(self._facets)
-
-
-_URL_RE = re.compile(r"https?://[^\s]+[^\s.,;:!?)\"']")
-_TAG_RE = re.compile(r"(?<![\w#])#([^\d\s\W][\w]*|\d+[^\d\s\W][\w]*)")
-_MENTION_RE = re.compile(r"(?<![\w@])@([a-z0-9][a-z0-9.-]*\.[a-z]+)", re.IGNORECASE)
-
-
-def detect_facets(text: str, resolve_did: Callable[[str], str | None] = lambda handle: None) -> tuple[dict[str, Any], ...]:
-    """Facets for full URLs, ``#tags`` and resolvable ``@handles`` (what the official app detects)."""
-    found: list[dict[str, Any]] = []
-
-    def byte(pos: int) -> int:
-        return len(text[:pos].encode("utf-8"))
-
-    for match in _URL_RE.finditer(text):
-        found.append(facet(byte(match.start()), byte(match.end()),
-                           {"$type": "app.bsky.richtext.facet#link", "uri": match.group(0)}))
-    for match in _TAG_RE.finditer(text):
-        found.append(facet(byte(match.start()), byte(match.end()),
-                           {"$type": "app.bsky.richtext.facet#tag", "tag": match.group(1)}))
-    for match in _MENTION_RE.finditer(text):
-        did = resolve_did(match.group(1))
-        if did:
-            found.append(facet(byte(match.start()), byte(match.end()),
-                               {"$type": "app.bsky.richtext.facet#mention", "did": did}))
-    found.sort(key=lambda f: f["index"]["byteStart"])
-    return tuple(found)
-
-
-def facet_text(text: str, item: dict[str, Any]) -> str:
-    """The substring a facet covers (tests use it to prove offsets are bytes, not characters)."""
-    raw = text.encode("utf-8")
-    return raw[item["index"]["byteStart"] : item["index"]["byteEnd"]].decode("utf-8")
 
 
 # --- specs ---------------------------------------------------------------------------------

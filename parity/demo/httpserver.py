@@ -1,197 +1,36 @@
 """A small HTTP/1.1 server for the demo apps, with the behaviour crawlers rely on.
 
-The apps (site, Mastodon, Bluesky) are pure ``Request -> Response`` functions so
-tests can call them without sockets; this module adds what real servers do around
-them and what a polite crawler exercises: keep-alive, HEAD, conditional GET
-(ETag / Last-Modified -> 304), gzip, concurrent connections, an access log, and
-fault injection. Only 127.0.0.1 is ever bound by default.
+This module puts an app (``parity.demo.httpmsg``) on a 127.0.0.1 port and adds
+what real servers do around it and what a polite crawler exercises:
+keep-alive, HEAD, conditional GET (ETag / Last-Modified -> 304), gzip,
+concurrent connections and an access log (``parity.demo.accesslog``).
+
+Answering is a few overridable steps, so the tests' fault-injecting server
+(``tests/support/fault_http.py``) is this server with faults in front of the
+app rather than a second server: ``respond`` (request -> the app's response),
+``record`` (when it is logged), ``send`` (response -> bytes on the socket) and
+``control`` (the ``/__demo__/`` endpoints, never logged); ``dispatch`` runs
+them without a socket, for tests that call a server in-process.
 """
 
 from __future__ import annotations
 
 import email.utils
 import gzip
-import json
 import threading
 import time
-from collections import Counter
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Iterable, Protocol
-from urllib.parse import parse_qs, urlsplit
+from typing import Any
 
-from parity.demo.faults import Fault, FaultInjector
+from parity.demo.accesslog import AccessLog, LogEntry
+from parity.demo.httpmsg import App, Headers, Request, Response
+
+__all__ = ["AccessLog", "App", "CONTROL_PREFIX", "DemoServer", "Headers", "LogEntry", "Request", "Response",
+           "finish_response"]
 
 CONTROL_PREFIX = "/__demo__/"
-
-
-class Headers:
-    """Case-insensitive, order-keeping header map (duplicates are not needed here)."""
-
-    def __init__(self, items: Iterable[tuple[str, str]] = ()) -> None:
-        self._items: dict[str, tuple[str, str]] = {}
-        for name, value in items:
-            self[name] = value
-
-    def __setitem__(self, name: str, value: str) -> None:
-        self._items[name.lower()] = (name, value)
-
-    def __getitem__(self, name: str) -> str:
-        return self._items[name.lower()][1]
-
-    def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and name.lower() in self._items
-
-    def __delitem__(self, name: str) -> None:
-        self._items.pop(name.lower(), None)
-
-    def get(self, name: str, default: str | None = None) -> str | None:
-        item = self._items.get(name.lower())
-        return item[1] if item else default
-
-    def items(self) -> list[tuple[str, str]]:
-        return list(self._items.values())
-
-    def update(self, other: dict[str, str] | Headers) -> None:
-        pairs = other.items() if isinstance(other, Headers) else list(other.items())
-        for name, value in pairs:
-            self[name] = value
-
-    def __repr__(self) -> str:
-        return f"Headers({self.items()!r})"
-
-
-@dataclass
-class Request:
-    """What an app sees of an HTTP request."""
-
-    method: str
-    target: str
-    headers: Headers = field(default_factory=Headers)
-    body: bytes = b""
-    base_url: str = "http://127.0.0.1"
-    client: str = "127.0.0.1"
-
-    @property
-    def path(self) -> str:
-        return urlsplit(self.target).path or "/"
-
-    @property
-    def raw_query(self) -> str:
-        return urlsplit(self.target).query
-
-    @property
-    def query(self) -> dict[str, list[str]]:
-        return parse_qs(self.raw_query, keep_blank_values=True)
-
-    def arg(self, name: str) -> str | None:
-        values = self.query.get(name)
-        return values[0] if values else None
-
-    @classmethod
-    def get(cls, target: str, headers: dict[str, str] | None = None, base_url: str = "http://127.0.0.1") -> Request:
-        """Build a GET for in-process tests of an app."""
-        return cls("GET", target, Headers((headers or {}).items()), b"", base_url)
-
-
-@dataclass
-class Response:
-    """What an app returns; the server adds framing, 304s, gzip and HEAD handling."""
-
-    status: int = 200
-    body: bytes = b""
-    headers: Headers = field(default_factory=Headers)
-    drop_connection: bool = False
-    delay_seconds: float = 0.0
-
-    @classmethod
-    def make(cls, status: int, body: bytes | str, content_type: str, headers: dict[str, str] | None = None) -> Response:
-        data = body.encode("utf-8") if isinstance(body, str) else body
-        out = Headers([("Content-Type", content_type)])
-        if headers:
-            out.update(headers)
-        return cls(status=status, body=data, headers=out)
-
-    @classmethod
-    def json(cls, data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        return cls.make(status, text, "application/json; charset=utf-8", headers)
-
-    @classmethod
-    def html(cls, text: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-        return cls.make(status, text, "text/html;charset=UTF-8", headers)
-
-    def json_body(self) -> Any:
-        return json.loads(self.body.decode("utf-8"))
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8")
-
-
-class App(Protocol):
-    def handle(self, request: Request) -> Response: ...
-
-
-@dataclass(frozen=True)
-class LogEntry:
-    """One answered request; ``status`` is what was sent (304 after a conditional hit, 0 for a dropped connection)."""
-
-    server: str
-    method: str
-    path: str
-    target: str
-    status: int
-    at: float
-    user_agent: str = ""
-
-
-class AccessLog:
-    """Every request the demo servers answered, so tests can assert what a crawler did."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entries: list[LogEntry] = []
-
-    def record(self, entry: LogEntry) -> None:
-        with self._lock:
-            self._entries.append(entry)
-
-    @property
-    def entries(self) -> list[LogEntry]:
-        with self._lock:
-            return list(self._entries)
-
-    def counts(self, server: str | None = None) -> Counter[str]:
-        """Requests per path (query not included), optionally for one server."""
-        return Counter(e.path for e in self.entries if server is None or e.server == server)
-
-    def count(self, path: str, server: str | None = None, *, prefix: bool = False) -> int:
-        return sum(
-            1
-            for e in self.entries
-            if (server is None or e.server == server) and (e.path.startswith(path) if prefix else e.path == path)
-        )
-
-    def statuses(self, server: str | None = None) -> Counter[int]:
-        return Counter(e.status for e in self.entries if server is None or e.server == server)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-    def to_json(self, server: str | None = None) -> dict[str, Any]:
-        entries = [e for e in self.entries if server is None or e.server == server]
-        return {
-            "total": len(entries),
-            "paths": dict(Counter(e.path for e in entries)),
-            "statuses": {str(k): v for k, v in Counter(e.status for e in entries).items()},
-            "entries": [
-                {"server": e.server, "method": e.method, "target": e.target, "status": e.status, "at": e.at,
-                 "user_agent": e.user_agent}
-                for e in entries
-            ],
-        }
+#: How long ``stop()`` waits for answers in flight to be written and logged.
+STOP_GRACE_SECONDS = 5.0
 
 
 _COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/rss+xml", "application/jrd+json")
@@ -251,21 +90,16 @@ def finish_response(request: Request, response: Response, *, allow_gzip: bool = 
     return response
 
 
-ErrorRenderer = Callable[[Request, int], Response]
-
-
-def _plain_error(request: Request, status: int) -> Response:
-    return Response.make(status, f"{status}\n", "text/plain; charset=utf-8")
-
-
 class _ListeningServer(ThreadingHTTPServer):
     """A listen backlog for a crawler's bursts (the stdlib default of 5 stalls new connections)."""
 
-    request_queue_size = 128
+    request_queue_size = 256
 
 
 class DemoServer:
-    """One app on its own 127.0.0.1 port, served by daemon threads."""
+    """One app on its own port (127.0.0.1 unless told otherwise), served by daemon threads."""
+
+    control_prefix = CONTROL_PREFIX
 
     def __init__(
         self,
@@ -275,14 +109,16 @@ class DemoServer:
         host: str = "127.0.0.1",
         port: int = 0,
         access_log: AccessLog | None = None,
-        faults: FaultInjector | None = None,
         gzip_enabled: bool = True,
     ) -> None:
         self.name = name
         self.app = app
         self.access_log = access_log if access_log is not None else AccessLog()
-        self.faults = faults if faults is not None else FaultInjector()
         self.gzip_enabled = gzip_enabled
+        #: Set by ``stop()``: an answer that waits (a slow or hanging test fault) waits on this, not on the clock.
+        self.stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._inflight = 0
         self._httpd = _ListeningServer((host, port), self._handler_class())
         self._httpd.daemon_threads = True
         self._httpd.block_on_close = False
@@ -309,65 +145,81 @@ class DemoServer:
         self._thread.start()
 
     def stop(self) -> None:
+        """Stop accepting, release waiting answers, and wait (briefly) until every answer in flight is logged."""
+        self.stopping.set()
         if self._thread is None:
             self._httpd.server_close()
             return
         self._httpd.shutdown()
         self._httpd.server_close()
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        while self._inflight and time.monotonic() < deadline:
+            time.sleep(0.02)
         self._thread.join(timeout=5)
         self._thread = None
 
-    # --- request handling --------------------------------------------------------------
+    # --- answering -----------------------------------------------------------------------
+
+    def answer(self, handler: BaseHTTPRequestHandler) -> None:
+        """One request from the socket: dispatched, then written."""
+        request = _read_request(handler, self)
+        with self._lock:
+            self._inflight += 1
+        try:
+            self.send(handler, request, self.dispatch(request))
+        finally:
+            with self._lock:
+                self._inflight -= 1
 
     def dispatch(self, request: Request) -> Response:
-        """Control endpoints, then faults, then the app; logs everything but control calls."""
-        if request.path.startswith(CONTROL_PREFIX):
-            return self._control(request)
-        fault = self.faults.check(request)
-        if fault is not None:
-            response = self._fault_response(request, fault)
-        else:
-            try:
-                response = self.app.handle(request)
-            except Exception as exc:  # an app bug must show up as a 500, not a hung client
-                response = Response.make(500, f"demo app error: {exc!r}\n", "text/plain; charset=utf-8")
-        response = finish_response(request, response, allow_gzip=self.gzip_enabled)
-        self.access_log.record(
-            LogEntry(self.name, request.method, request.path, request.target,
-                     0 if response.drop_connection else response.status, time.time(),
-                     request.headers.get("User-Agent") or "")
-        )
+        """Answer one request (no socket needed): control endpoints unlogged, everything else logged."""
+        if request.path.startswith(self.control_prefix):
+            return self.control(request)
+        at = time.time()
+        response = self.respond(request)
+        self.record(request, response, at)
         return response
 
-    def _fault_response(self, request: Request, fault: Fault) -> Response:
-        if fault.drop_connection:
-            return Response(status=0, drop_connection=True, delay_seconds=fault.delay_seconds)
-        if fault.body is not None:
-            response = Response.make(fault.status, fault.body, fault.content_type or "text/plain; charset=utf-8")
-        else:
-            renderer: ErrorRenderer = getattr(self.app, "error_response", _plain_error)
-            response = renderer(request, fault.status)
-        response.headers.update(fault.headers)
-        response.delay_seconds = fault.delay_seconds
-        return response
+    def respond(self, request: Request) -> Response:
+        """The app's answer, finished as a front-end server would (304, gzip)."""
+        try:
+            response = self.app.handle(request)
+        except Exception as exc:  # an app bug must show up as a 500, not a hung client
+            response = Response.make(500, f"demo app error: {exc!r}\n", "text/plain; charset=utf-8")
+        return finish_response(request, response, allow_gzip=self.gzip_enabled)
 
-    def _control(self, request: Request) -> Response:
-        what = request.path[len(CONTROL_PREFIX):].strip("/")
+    def record(self, request: Request, response: Response, at: float) -> None:
+        """Log the answer before it is written, so a client that has its answer finds it in the log."""
+        self.log(request, response.status, at)
+
+    def log(self, request: Request, status: int, at: float) -> None:
+        self.access_log.record(LogEntry(
+            self.name, request.method, request.path, request.target, status, at,
+            request.headers.get("User-Agent") or "", time.time(), request.headers.get("Authorization") or "",
+            dict(request.meta),
+        ))
+
+    def send(self, handler: BaseHTTPRequestHandler, request: Request, response: Response) -> None:
+        """Frame and write ``response`` (Content-Length, Date; no body for HEAD, 204 and 304)."""
+        handler.send_response(response.status)
+        if "Date" not in response.headers:
+            handler.send_header("Date", email.utils.formatdate(usegmt=True))
+        for name, value in response.headers.items():
+            if name.lower() not in ("content-length", "date", "server"):
+                handler.send_header(name, value)
+        if response.status not in (204, 304) and not 100 <= response.status < 200:
+            handler.send_header("Content-Length", str(len(response.body)))
+        handler.end_headers()
+        if request.method != "HEAD" and response.status not in (204, 304):
+            handler.wfile.write(response.body)
+
+    def control(self, request: Request) -> Response:
+        """``GET``/``DELETE /__demo__/log``: this server's access log."""
+        what = request.path[len(self.control_prefix):].strip("/")
         if what == "log" and request.method in ("GET", "HEAD"):
             return Response.json(self.access_log.to_json(self.name))
         if what == "log" and request.method == "DELETE":
             self.access_log.clear()
-            return Response.json({"cleared": True})
-        if what == "faults" and request.method == "GET":
-            return Response.json([f.to_dict() for f in self.faults.faults])
-        if what == "faults" and request.method == "POST":
-            try:
-                fault = self.faults.add(Fault.from_dict(json.loads(request.body or b"{}")))
-            except (ValueError, TypeError) as exc:
-                return Response.json({"error": str(exc)}, status=400)
-            return Response.json(fault.to_dict(), status=201)
-        if what == "faults" and request.method == "DELETE":
-            self.faults.clear()
             return Response.json({"cleared": True})
         return Response.json({"error": "unknown control endpoint"}, status=404)
 
@@ -383,35 +235,20 @@ class DemoServer:
             def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
                 return
 
-            def _serve(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length > 0 else b""
-                host = self.headers.get("Host") or f"{server.host}:{server.port}"
-                request = Request(
-                    method=self.command,
-                    target=self.path,
-                    headers=Headers(self.headers.items()),
-                    body=body,
-                    base_url=f"http://{host}",
-                    client=self.client_address[0],
-                )
-                response = server.dispatch(request)
-                if response.delay_seconds:
-                    time.sleep(response.delay_seconds)
-                if response.drop_connection:
+            def handle(self) -> None:
+                try:
+                    super().handle()
+                except (ConnectionError, TimeoutError):  # the client went away mid-answer: nothing to report
                     self.close_connection = True
-                    return
-                self.send_response(response.status)
-                if "Date" not in response.headers:
-                    self.send_header("Date", email.utils.formatdate(usegmt=True))
-                for name, value in response.headers.items():
-                    if name.lower() not in ("content-length", "date", "server"):
-                        self.send_header(name, value)
-                if response.status not in (204, 304) and not 100 <= response.status < 200:
-                    self.send_header("Content-Length", str(len(response.body)))
-                self.end_headers()
-                if self.command != "HEAD" and response.status not in (204, 304):
-                    self.wfile.write(response.body)
+
+            def finish(self) -> None:
+                try:
+                    super().finish()
+                except (OSError, ValueError):  # the connection is already closed (a client reset, a dropped answer)
+                    pass
+
+            def _serve(self) -> None:
+                server.answer(self)
 
             do_GET = do_HEAD = do_POST = do_DELETE = do_PUT = do_OPTIONS = _serve
 
@@ -421,3 +258,17 @@ class DemoServer:
                 self.send_response_only(code, message)
 
         return Handler
+
+
+def _read_request(handler: BaseHTTPRequestHandler, server: DemoServer) -> Request:
+    length = int(handler.headers.get("Content-Length") or 0)
+    body = handler.rfile.read(length) if length > 0 else b""
+    host = handler.headers.get("Host") or f"{server.host}:{server.port}"
+    return Request(
+        method=handler.command,
+        target=handler.path,
+        headers=Headers(handler.headers.items()),
+        body=body,
+        base_url=f"http://{host}",
+        client=handler.client_address[0],
+    )

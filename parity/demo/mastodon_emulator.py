@@ -10,7 +10,6 @@ boosts, replies or pagination.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 import time
@@ -18,7 +17,7 @@ import uuid
 from typing import Callable, Iterable
 from urllib.parse import quote, unquote
 
-from parity.demo.httpserver import Request, Response
+from parity.demo.httpmsg import Request, Response
 from parity.demo.mastodon_entities import (
     PUBLIC_VISIBILITIES,
     MastodonAccountSpec,
@@ -26,14 +25,12 @@ from parity.demo.mastodon_entities import (
     MastodonStatusSpec,
     id_sort_key,
 )
+from parity.demo.mastodon_params import active_model_boolean, iso_reset, limit_param, paginate, to_query
 from parity.demo.mastodon_rss import render_account_rss, rss_limit
 from parity.demo.ratelimit import FixedWindowLimiter, Quota
 
-DEFAULT_STATUSES_LIMIT = 20
 #: Filter keys the statuses controller repeats in its Link header (AccountStatusesFilter::KEYS).
 FILTER_KEYS = ("pinned", "tagged", "only_media", "exclude_replies", "exclude_reblogs")
-_FALSE_VALUES = frozenset({"0", "f", "F", "false", "FALSE", "off", "OFF"})
-_TO_I = re.compile(r"^\s*([+-]?\d+)")
 
 ERROR_MESSAGES = {
     401: "This API requires an authenticated user",
@@ -48,58 +45,6 @@ _RAILS_500 = (
     "<!DOCTYPE html>\n<html>\n<head>\n  <title>We're sorry, but something went wrong (500)</title>\n</head>\n"
     "<body>\n  <h1>We're sorry, but something went wrong.</h1>\n</body>\n</html>\n"
 )
-
-
-def active_model_boolean(value: str | None) -> bool | None:
-    """``ActiveModel::Type::Boolean``: blank is nil, a fixed set is false, anything else true."""
-    if value is None or value == "":
-        return None
-    return value not in _FALSE_VALUES
-
-
-def ruby_to_i(value: str | None) -> int:
-    """``String#to_i``: the leading integer, or 0."""
-    if value is None:
-        return 0
-    match = _TO_I.match(value)
-    return int(match.group(1)) if match else 0
-
-
-def limit_param(raw: str | None, default: int = DEFAULT_STATUSES_LIMIT) -> int:
-    """``Api::BaseController#limit_param``: default when absent, else ``min(|to_i|, 2 * default)``."""
-    if raw is None:
-        return default
-    return min(abs(ruby_to_i(raw)), default * 2)
-
-
-def iso_reset(quota: Quota) -> str:
-    """``X-RateLimit-Reset``: ISO 8601 with microseconds, seconds on the window boundary."""
-    return dt.datetime.fromtimestamp(quota.reset_at, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def to_query(params: dict[str, str]) -> str:
-    """Rails ``Hash#to_query``: keys sorted, CGI-escaped."""
-    return "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in sorted(params.items()))
-
-
-def paginate(
-    statuses: list[MastodonStatusSpec],
-    *,
-    limit: int,
-    max_id: str | None,
-    since_id: str | None,
-    min_id: str | None,
-) -> list[MastodonStatusSpec]:
-    """``paginate_by_id``: newest first; ``min_id`` walks forward from just above it."""
-    ordered = sorted(statuses, key=lambda s: id_sort_key(s.id), reverse=True)
-    if max_id:
-        ordered = [s for s in ordered if id_sort_key(s.id) < id_sort_key(max_id)]
-    if min_id:
-        ascending = [s for s in reversed(ordered) if id_sort_key(s.id) > id_sort_key(min_id)]
-        return list(reversed(ascending[:limit]))
-    if since_id:
-        ordered = [s for s in ordered if id_sort_key(s.id) > id_sort_key(since_id)]
-    return ordered[:limit]
 
 
 class MastodonEmulator:
@@ -427,37 +372,3 @@ class MastodonEmulator:
 
 def _cache_headers(seconds: int) -> dict[str, str]:
     return {"Cache-Control": f"max-age={seconds}, public", "Vary": "Origin"}
-
-
-class WebfingerDomain:
-    """An account domain that is not where its Mastodon runs (``LOCAL_DOMAIN`` ≠ ``WEB_DOMAIN``).
-
-    ``kommun.se`` hosts only ``/.well-known/webfinger`` (as a redirect would
-    deliver it), pointing at the instance at ``instance_base``; every other path,
-    the Mastodon API included, is the organisation's own web site's 404.
-    """
-
-    def __init__(self, instance_base: str, local_domain: str, usernames: Iterable[str]) -> None:
-        self.instance_base = instance_base.rstrip("/")
-        self.local_domain = local_domain
-        self.usernames = {u.lower() for u in usernames}
-
-    def handle(self, request: Request) -> Response:
-        if request.path != "/.well-known/webfinger":
-            return Response.html("<!DOCTYPE html><html><body><h1>Sidan finns inte</h1></body></html>", status=404)
-        match = re.fullmatch(r"(?:acct:)?@?([A-Za-z0-9_]+)@([^@/]+)", request.arg("resource") or "")
-        if not match or match.group(1).lower() not in self.usernames:
-            return Response(status=404, headers=_cache_headers(180))
-        user = match.group(1).lower()
-        data = {
-            "subject": f"acct:{user}@{self.local_domain}",
-            "aliases": [f"{self.instance_base}/users/{user}", f"{self.instance_base}/@{user}"],
-            "links": [
-                {"rel": "http://webfinger.net/rel/profile-page", "type": "text/html",
-                 "href": f"{self.instance_base}/@{user}"},
-                {"rel": "self", "type": "application/activity+json", "href": f"{self.instance_base}/users/{user}"},
-            ],
-        }
-        response = Response.json(data)
-        response.headers["Content-Type"] = "application/jrd+json; charset=utf-8"
-        return response

@@ -30,7 +30,7 @@ from urllib.parse import unquote
 
 import jinja2
 
-from parity.demo.httpserver import Request, Response
+from parity.demo.httpmsg import Request, Response
 from parity.demo.pdf import make_pdf
 from parity.demo.site_feeds import (
     news_archive_state,

@@ -5,19 +5,15 @@ The text is written like a Swedish municipality writes (klarspråk, the key fact
 in the preamble, a contact number at the end). Pages that the demo posts refer
 to carry the posts' facts in the same spelling, except where a case is meant to
 be ``partial`` and the page leaves a fact out on purpose (noted per page). The
-other pages are everyday background so a matcher has something to choose from.
+other pages (``sjobacka_background.py``) are everyday background so a matcher
+has something to choose from.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
 from parity.demo.site_model import Document, Page
+from parity.demo.sjobacka_background import background_pages, static_pages
 from parity.demo.timeline import Moment, Timeline, Wd, dm, wd
-from parity.demo.timefmt import long_date
-
-#: Kommunallagen 13 kap.: three weeks to appeal, so notices stay up that long.
-APPEAL_PERIOD = dt.timedelta(days=21)
 
 
 def case_pages(tl: Timeline) -> list[Page]:
@@ -287,198 +283,6 @@ def case_pages(tl: Timeline) -> list[Page]:
             ),
             published=tl.at(Moment(18, "09:00")),
         ),
-    ]
-
-
-def background_pages(tl: Timeline) -> list[Page]:
-    """Everyday pages no demo post is about (distractors, and the older archive)."""
-    protokoll_day = tl.protokoll_kf
-    protokoll = Document(
-        key="protokoll-kf",
-        filename=f"Protokoll kommunfullmäktige {protokoll_day.isoformat()}.pdf",
-        title="Protokoll från kommunfullmäktiges sammanträde",
-        lines=(
-            f"Sammanträdesdatum: {long_date(protokoll_day)}",
-            "Plats: Sessionssalen, Kommunhuset",
-            "",
-            "§ 12 Budget och verksamhetsplan – fullmäktige fastställer kommunstyrelsens förslag.",
-            "§ 13 Ny renhållningsordning – antas att gälla från nästa kalenderår.",
-            "§ 14 Interpellation om belysning vid Kvarnbyån – besvarad.",
-            "",
-            "Protokollet justerades av Eva Lund och Ahmed Nasser.",
-        ),
-        published=tl.at(Moment(40, "11:00")),
-    )
-    return [
-        Page("kulturskolan", "news", "kulturskolan-oppnar-anmalan",
-             "Kulturskolan öppnar anmälan till nya kurser",
-             "Nu kan du anmäla dig till Kulturskolans kurser i dans, teater, bild och musik.",
-             ("Kurserna vänder sig till barn och unga mellan 6 och 19 år.",
-              "Anmälan görs i e-tjänsten. Platserna fördelas efter anmälningsdatum.",
-              "Terminsavgiften är 450 kr per kurs och syskonrabatt ges från andra kursen."),
-             tl.at(Moment(1, "09:30"))),
-        Page("laddstolpar", "news", "nya-laddstolpar-vid-kommunhuset",
-             "Nya laddstolpar vid Kommunhuset",
-             "Sex nya laddplatser för elbilar finns nu på besöksparkeringen vid Kommunhuset.",
-             ("Laddplatserna är öppna för alla och betalas med app eller kort.",
-              "Under det första halvåret följer vi upp hur platserna används.",
-              "Satsningen är en del av kommunens plan för fossilfria transporter."),
-             tl.at(Moment(2, "14:00"))),
-        Page("kvarnbyan-dialog", "news", "medborgardialog-om-parken-vid-kvarnbyan",
-             "Medborgardialog om parken vid Kvarnbyån",
-             "Hur vill du att parken vid Kvarnbyån ska se ut? Lämna dina idéer i vår enkät.",
-             ("Parken ska rustas upp med ny lekplats, belysning och fler sittplatser.",
-              "Enkäten är öppen i tre veckor. Alla svar sammanställs och publiceras på webbplatsen.",
-              "Du kan också lämna synpunkter på papper i Kommunhusets reception."),
-             tl.at(Moment(5, "10:00"))),
-        Page("trygghetsvandring", "news", "trygghetsvandring-i-lindas",
-             "Trygghetsvandring i Lindås",
-             "Tillsammans med polisen och bostadsbolaget bjuder kommunen in till trygghetsvandring i Lindås.",
-             ("Under vandringen letar vi efter platser som upplevs otrygga, till exempel mörka gångvägar.",
-              "Det du berättar hjälper oss att prioritera belysning och röjning av buskage.",
-              "Ingen föranmälan behövs."),
-             tl.at(Moment(7, "13:00"))),
-        Page("budget", "news", "kommunstyrelsen-foreslar-budget",
-             "Kommunstyrelsen föreslår budget för nästa år",
-             "Kommunstyrelsen föreslår en budget med oförändrad skattesats och satsningar på skola och äldreomsorg.",
-             ("Förslaget innebär att skolan får 14 miljoner kronor mer än i år.",
-              "Äldreomsorgen förstärks med fler undersköterskor i hemtjänsten.",
-              "Kommunfullmäktige fattar beslut om budgeten senare i år."),
-             tl.at(Moment(11, "10:30"))),
-        Page("solhem-atervinning", "news", "ny-atervinningsstation-i-solhem",
-             "Ny återvinningsstation i Solhem",
-             "En ny återvinningsstation för förpackningar och tidningar har öppnat vid Solhems centrum.",
-             ("Stationen har kärl för papper, plast, metall, glas och tidningar.",
-              "Den gamla stationen vid idrottsplatsen tas bort.",
-              "Grovavfall lämnar du som vanligt på återvinningscentralen."),
-             tl.at(Moment(15, "11:00"))),
-        Page("lovaktiviteter", "news", "lovaktiviteter-for-barn-och-unga",
-             "Lovaktiviteter för barn och unga",
-             "Under lovet erbjuder kommunen gratis aktiviteter för barn och unga.",
-             ("Det blir bland annat prova-på-klättring, filmvisning och pyssel på biblioteken.",
-              "Aktiviteterna är gratis. Vissa kräver anmälan via e-tjänsten.",
-              "Hela programmet finns på fritidsgårdarnas sidor."),
-             tl.at(Moment(16, "12:00"))),
-        Page("foreningsbidrag", "news", "dags-att-soka-foreningsbidrag",
-             "Dags att söka föreningsbidrag",
-             f"Föreningar i Sjöbacka kan nu söka bidrag. Sista ansökningsdag är {dm(tl.foreningsbidrag_sista_dag)}.",
-             ("Bidrag kan sökas för verksamhet för barn och unga, lokaler och arrangemang.",
-              "Ansökan görs i föreningsportalen. Bifoga verksamhetsberättelse och ekonomisk redovisning.",
-              "Beslut meddelas inom sex veckor."),
-             tl.at(Moment(21, "09:00"))),
-        Page("kommundirektor", "news", "sjobacka-kommun-far-ny-kommundirektor",
-             "Sjöbacka kommun får ny kommundirektör",
-             "Kommunstyrelsen har utsett Helena Sandberg till ny kommundirektör.",
-             ("Helena Sandberg kommer närmast från en tjänst som ekonomichef i en grannkommun.",
-              "Hon tillträder i början av nästa kvartal.",
-              "Nuvarande kommundirektör går i pension efter tolv år i kommunen."),
-             tl.at(Moment(26, "15:00"))),
-        Page("snorojning", "news", "snorojningsplanen-for-vintern",
-             "Snöröjningsplanen för vintern är klar",
-             "Så prioriterar kommunen snöröjning och halkbekämpning på gator och gång- och cykelvägar.",
-             ("Först röjs huvudgator, bussgator och gång- och cykelvägar till skolor.",
-              "Därefter röjs bostadsgator. Det kan ta upp till två dygn efter ett snöfall.",
-              "Fastighetsägare ansvarar för att skotta trottoaren utanför sin tomt."),
-             tl.at(Moment(34, "10:00"))),
-        Page("medborgarenkat", "news", "resultatet-av-medborgarenkaten",
-             "Resultatet av medborgarenkäten",
-             "Sjöbackaborna är mest nöjda med biblioteken och minst nöjda med kollektivtrafiken.",
-             ("Enkäten besvarades av 1 240 invånare.",
-              "Resultatet används i arbetet med kommunens nya översiktsplan.",
-              "Hela rapporten finns att läsa på webbplatsen."),
-             tl.at(Moment(41, "09:00"))),
-        Page("badplatser", "news", "badplatsernas-vattenkvalitet",
-             "Badplatsernas vattenkvalitet provas varje vecka",
-             "Under badsäsongen tar kommunen vattenprover vid alla sju kommunala badplatser.",
-             ("Proverna analyseras av ett ackrediterat laboratorium.",
-              "Resultaten publiceras på Havs- och vattenmyndighetens webbplats Badplatsen.",
-              "Vid otjänligt vatten sätts skyltar upp vid badplatsen."),
-             tl.at(Moment(52, "11:00"))),
-        Page("lindas-forskola", "news", "ny-forskola-i-lindas-invigd",
-             "Ny förskola i Lindås invigd",
-             "Förskolan Lärkan i Lindås har invigts och har plats för 120 barn.",
-             ("Förskolan har sex avdelningar, tillagningskök och en stor gård med odlingslådor.",
-              "Byggnaden är byggd i trä och har solceller på taket.",
-              "Ansökan om plats görs i e-tjänsten för förskola."),
-             tl.at(Moment(60, "10:00"))),
-        Page("lingonvagen", "disruption", "vattenavstangning-pa-lingonvagen",
-             "Vattenavstängning på Lingonvägen (avslutad)",
-             "Arbetet på Lingonvägen är avslutat och vattnet är påslaget igen.",
-             ("Vi har bytt en ventilbrunn på Lingonvägen. Arbetet blev klart enligt plan.",
-              "Tack för ert tålamod."),
-             tl.at(Moment(55, "08:15")), facts=(("Berört område", "Lingonvägen"), ("Status", "Åtgärdat"))),
-        Page("belysning-industrivagen", "disruption", "gatubelysningen-slackt-pa-industrivagen",
-             "Gatubelysningen släckt på Industrivägen",
-             "Gatubelysningen på Industrivägen är släckt på grund av en kabelskada.",
-             ("En kabel har skadats vid grävning. Elnätsbolaget lagar skadan så snart som möjligt.",
-              "Var extra försiktig när du går eller cyklar på sträckan."),
-             tl.at(Moment(30, "16:40")), facts=(("Berört område", "Industrivägen"),)),
-        Page("fjarrvarme", "disruption", "storning-i-fjarrvarmen-i-centrum",
-             "Störning i fjärrvärmen i centrum",
-             "Fjärrvärmen i delar av centrum har haft låg temperatur efter ett pumphaveri. Felet är åtgärdat.",
-             ("Pumpen i värmecentralen har bytts ut.",
-              "Det kan ta några timmar innan elementen blir varma igen."),
-             tl.at(Moment(44, "07:10")), facts=(("Berört område", "Centrum"), ("Status", "Åtgärdat"))),
-        Page("protokoll-kf", "notice", "justerat-protokoll-kommunfullmaktige",
-             f"Justerat protokoll: kommunfullmäktige {long_date(protokoll_day)}",
-             "Protokollet från kommunfullmäktiges sammanträde är justerat.",
-             ("Den som vill överklaga ett beslut kan göra det inom tre veckor från den dag då tillkännagivandet "
-              "publicerades på anslagstavlan.",
-              "Protokollet förvaras i Kommunhuset och finns som pdf nedan."),
-             tl.at(Moment(40, "11:30")), organization="Kommunfullmäktige",
-             notice_from=tl.day(40), notice_to=tl.day(40) + APPEAL_PERIOD, documents=(protokoll,)),
-        Page("bygglov-kvarnby", "notice", "kungorelse-beviljat-bygglov-kvarnby-4-12",
-             "Kungörelse: beviljat bygglov, Kvarnby 4:12",
-             "Bygg- och miljönämnden har beviljat bygglov för nybyggnad av enbostadshus på fastigheten Kvarnby 4:12.",
-             ("Beslutet har kungjorts i Post- och Inrikes Tidningar.",
-              "Den som vill överklaga beslutet ska göra det skriftligt inom tre veckor från kungörelsen."),
-             tl.at(Moment(6, "13:00")), organization="Bygg- och miljönämnden",
-             notice_from=tl.day(6), notice_to=tl.day(6) + APPEAL_PERIOD),
-        Page("protokoll-bmn", "notice", "justerat-protokoll-bygg-och-miljonamnden",
-             "Justerat protokoll: bygg- och miljönämnden",
-             "Protokollet från bygg- och miljönämndens senaste sammanträde är justerat.",
-             ("Överklagandetiden är tre veckor från anslagsdagen.",
-              "Protokollet finns tillgängligt i Kommunhusets reception."),
-             tl.at(Moment(15, "15:30")), organization="Bygg- och miljönämnden",
-             notice_from=tl.day(15), notice_to=tl.day(15) + APPEAL_PERIOD),
-        Page("trafikforeskrift-skolgatan", "notice", "kungorelse-lokal-trafikforeskrift-skolgatan",
-             "Kungörelse: lokal trafikföreskrift för Skolgatan",
-             "Högsta tillåtna hastighet på Skolgatan sänks till 30 km/tim.",
-             ("Föreskriften är beslutad av samhällsbyggnadsnämnden och gäller tills vidare.",
-              "Föreskriften finns i Svensk trafikföreskriftssamling (STFS)."),
-             tl.at(Moment(27, "10:00")), organization="Samhällsbyggnadsnämnden",
-             notice_from=tl.day(27), notice_to=tl.day(27) + APPEAL_PERIOD),
-    ], [protokoll]
-
-
-def static_pages(tl: Timeline, kf_documents: tuple[Document, ...]) -> list[Page]:
-    """Pages that are not items: the start page, the three lists, politics and contact."""
-    modified = tl.at(Moment(1, "07:00"))
-    return [
-        Page("start", "static", "/", "Sjöbacka kommun",
-             "Välkommen till Sjöbacka kommun – här hittar du nyheter, driftinformation och kommunens service.",
-             (), modified),
-        # list pages repeat their items' teasers: noindex and not in the sitemap, as many sites set them
-        Page("nyheter", "static", "/nyheter/", "Nyheter",
-             "Nyheter från Sjöbacka kommun.", (), modified, noindex=True),
-        Page("driftinformation", "static", "/driftinformation/", "Driftinformation",
-             "Störningar och planerade arbeten som påverkar vatten, avlopp, gator och avfall.", (), modified,
-             noindex=True),
-        Page("anslagstavla", "static", "/anslagstavla", "Anslagstavla",
-             "Kommunens officiella anslagstavla med kungörelser och tillkännagivanden om justerade protokoll.",
-             ("Anslagen visas i datumordning. Överklagandetiden räknas från den dag anslaget publicerades.",),
-             modified, noindex=True),
-        Page("kommunfullmaktige", "static", "/kommun-och-politik/kommunfullmaktige", "Kommunfullmäktige",
-             "Kommunfullmäktige är kommunens högsta beslutande organ och har 49 ledamöter.",
-             ("Fullmäktiges sammanträden är öppna för allmänheten och sänds på webben.",
-              "Kallelser och tillkännagivanden om sammanträden publiceras på anslagstavlan.",
-              "Protokoll från tidigare sammanträden finns nedan."),
-             tl.at(Moment(40, "11:30")), documents=kf_documents),
-        Page("kontakt", "static", "/kontakt", "Kontakta oss",
-             "Kontaktcenter hjälper dig med frågor om kommunens service.",
-             ("Besöksadress: Kommunhuset, Rådhustorget 1.",
-              "E-post: kontaktcenter@sjobacka.demo"),
-             tl.at(Moment(90, "09:00"))),
     ]
 
 

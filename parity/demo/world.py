@@ -3,19 +3,21 @@
 ``DemoWorld`` binds three ephemeral ports, builds the scenario with links to the
 web server's real address, and serves everything from daemon threads until
 ``stop()``. It is what ``parity demo`` audits and what integration tests crawl;
-faults can be injected per server, and the shared access log records every
-request so a test can assert what the crawler actually fetched.
+the shared access log records every request so a test can assert what the
+crawler actually fetched. Tests that need failures use
+``tests/support/fault_world.py``, this world on fault-injecting servers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Literal
 
+from parity.config.write import config_text
+from parity.demo.accesslog import AccessLog
 from parity.demo.bluesky_emulator import BlueskyEmulator
-from parity.demo.faults import Fault
-from parity.demo.httpserver import AccessLog, DemoServer, Request, Response
+from parity.demo.httpmsg import Request, Response
+from parity.demo.httpserver import DemoServer
 from parity.demo.mastodon_emulator import MastodonEmulator
 from parity.demo.scenario import (
     BLUESKY_HANDLE,
@@ -40,16 +42,11 @@ class _Unready:
         return Response.make(503, "starting\n", "text/plain; charset=utf-8")
 
 
-def _toml(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    return json.dumps(str(value), ensure_ascii=False)
-
-
 class DemoWorld:
     """Context manager: ``with DemoWorld() as world: ...``; all URLs exist only after ``start()``."""
+
+    #: What each of the three apps is served by (tests put a fault-injecting subclass here).
+    server_class: type[DemoServer] = DemoServer
 
     def __init__(
         self,
@@ -59,7 +56,6 @@ class DemoWorld:
         web_port: int = 0,
         mastodon_port: int = 0,
         bluesky_port: int = 0,
-        feed_down: bool = False,
         robots_block_feed: bool = False,
         mastodon_locked: bool = False,
         mastodon_rate_limit: int = 300,
@@ -68,7 +64,6 @@ class DemoWorld:
         bluesky_rate_period: int = 300,
         bluesky_fill_fetches: int = 1,
         feed_size: int = 15,
-        faults: dict[str, list[Fault]] | None = None,
         gzip: bool = True,
         board_page_size: int | None = None,
         board_pagination_links: bool = True,
@@ -76,7 +71,6 @@ class DemoWorld:
         self.now = now
         self.host = host
         self._ports = {"web": web_port, "mastodon": mastodon_port, "bluesky": bluesky_port}
-        self.feed_down = feed_down
         self.robots_block_feed = robots_block_feed
         self.mastodon_locked = mastodon_locked
         self.mastodon_rate = (mastodon_rate_limit, mastodon_rate_period)
@@ -86,10 +80,6 @@ class DemoWorld:
         self.gzip = gzip
         self.board_page_size = board_page_size
         self.board_pagination_links = board_pagination_links
-        self._initial_faults = {name: list(items) for name, items in (faults or {}).items()}
-        unknown = set(self._initial_faults) - set(SERVER_NAMES)
-        if unknown:
-            raise ValueError(f"unknown servers for faults: {sorted(unknown)}")
         self.access_log = AccessLog()
         self.servers: dict[str, DemoServer] = {}
         self.scenario: Scenario | None = None
@@ -104,8 +94,8 @@ class DemoWorld:
             return self
         try:
             for name in SERVER_NAMES:
-                self.servers[name] = DemoServer(name, _Unready(), host=self.host, port=self._ports[name],
-                                                access_log=self.access_log, gzip_enabled=self.gzip)
+                self.servers[name] = self.server_class(name, _Unready(), host=self.host, port=self._ports[name],
+                                                       access_log=self.access_log, gzip_enabled=self.gzip)
             scenario = build_scenario(self.now, self.servers["web"].base_url)
             self.scenario = scenario
             self.site = SjobackaSite(scenario.pages, robots_block_feed=self.robots_block_feed,
@@ -123,11 +113,6 @@ class DemoWorld:
             self.servers["web"].app = self.site
             self.servers["mastodon"].app = self.mastodon
             self.servers["bluesky"].app = self.bluesky
-            if self.feed_down:
-                self.inject("web", Fault(status=503, path=self.site.feed_path))
-            for name, items in self._initial_faults.items():
-                for fault in items:
-                    self.inject(name, fault)
             for server in self.servers.values():
                 server.start()
         except BaseException:
@@ -148,22 +133,23 @@ class DemoWorld:
 
     # --- addresses -----------------------------------------------------------------------
 
-    def _server(self, name: str) -> DemoServer:
+    def server(self, name: str) -> DemoServer:
+        """One of the running servers (``"web"``, ``"mastodon"``, ``"bluesky"``)."""
         if name not in self.servers:
             raise RuntimeError("the demo world is not running; call start() first")
         return self.servers[name]
 
     @property
     def web_base(self) -> str:
-        return self._server("web").base_url
+        return self.server("web").base_url
 
     @property
     def mastodon_base(self) -> str:
-        return self._server("mastodon").base_url
+        return self.server("mastodon").base_url
 
     @property
     def bluesky_base(self) -> str:
-        return self._server("bluesky").base_url
+        return self.server("bluesky").base_url
 
     @property
     def feed_url(self) -> str:
@@ -172,16 +158,6 @@ class DemoWorld:
 
     def urls(self) -> dict[str, str]:
         return {"web": self.web_base, "mastodon": self.mastodon_base, "bluesky": self.bluesky_base}
-
-    # --- faults --------------------------------------------------------------------------
-
-    def inject(self, server: ServerName | str, fault: Fault) -> Fault:
-        """Add a fault rule to one server (``"web"``, ``"mastodon"``, ``"bluesky"``)."""
-        return self._server(server).faults.add(fault)
-
-    def clear_faults(self, server: ServerName | str | None = None) -> None:
-        for name in ([server] if server else list(self.servers)):
-            self._server(name).faults.clear()
 
     # --- expectations and config -----------------------------------------------------------
 
@@ -204,7 +180,7 @@ class DemoWorld:
         grace_hours: float = 24,
         window_days: int = 30,
     ) -> str:
-        """A config in the contract format (contracts.md §4) pointing at this world."""
+        """A config in the contract format (../shared/contracts.md, "Config") pointing at this world."""
         web = self.web_base
         crawl = {
             "delay_seconds": delay_seconds,
@@ -214,22 +190,18 @@ class DemoWorld:
             "grace_hours": grace_hours,
             "window_days": window_days,
         }
-        lines = ["# The bundled demo world (parity.demo); generated, ports change per run.", "[crawl]"]
-        lines += [f"{key} = {_toml(value)}" for key, value in crawl.items()]
-        lines += [
-            "",
-            "[[org]]",
-            f"id = {_toml(ORG_ID)}",
-            f"name = {_toml(ORG_NAME)}",
-            "web = [",
-            f"  {{ type = \"feed\", url = {_toml(self.feed_url)} }},",
-            f"  {{ type = \"sitemap\", url = {_toml(web + '/sitemap.xml')} }},",
-            f"  {{ type = \"listing\", url = {_toml(web + '/nyheter/')}, follow = \"/nyheter/\" }},",
-            f"  {{ type = \"notice_board\", url = {_toml(web + '/anslagstavla')} }},",
-            "]",
-            "social = [",
-            f"  {{ platform = \"mastodon\", account = {_toml(MASTODON_ACCOUNT)}, api = {_toml(self.mastodon_base)} }},",
-            f"  {{ platform = \"bluesky\", account = {_toml(BLUESKY_HANDLE)}, api = {_toml(self.bluesky_base)} }},",
-            "]",
-        ]
-        return "\n".join(lines) + "\n"
+        org = {
+            "id": ORG_ID,
+            "name": ORG_NAME,
+            "web": [
+                {"type": "feed", "url": self.feed_url},
+                {"type": "sitemap", "url": web + "/sitemap.xml"},
+                {"type": "listing", "url": web + "/nyheter/", "follow": "/nyheter/"},
+                {"type": "notice_board", "url": web + "/anslagstavla"},
+            ],
+            "social": [
+                {"platform": "mastodon", "account": MASTODON_ACCOUNT, "api": self.mastodon_base},
+                {"platform": "bluesky", "account": BLUESKY_HANDLE, "api": self.bluesky_base},
+            ],
+        }
+        return "# The bundled demo world (parity.demo); generated, ports change per run.\n" + config_text(crawl, [org])

@@ -16,7 +16,7 @@ forked processes (parallel.py), with the same verdicts either way.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -60,7 +60,7 @@ def build_batch(org: str, posts: list[Post], web: list[WebItem], opts: MatchOpti
     cand = candidate_pairs(rows, cols, len(batch.docs))
     batch.pair_post, batch.pair_doc = cand.pair_post, cand.pair_doc
     comparison = Comparison(batch, cand.keys, cand.pair_post, cand.pair_doc, links, index, queries, vectors,
-                            post_ts, doc_ts)
+                            post_ts, doc_ts, opts.timezone)
     batch.features = pair_features(comparison)
     batch.post_features = post_features(comparison)
     return batch
@@ -84,9 +84,8 @@ def match_org(org: str, posts: list[Post], web: list[WebItem], opts: MatchOption
         batch = build_batch(org, [posts[i] for i in todo], web, opts)
         decisions, _, prob = decide(batch, opts)
         round_evidence(batch)
-        fact_cache: dict[Any, Any] = {}
         for local, dec in enumerate(decisions):
-            out[todo[local]] = verdict_for(batch, dec, prob, opts, fact_cache)
+            out[todo[local]] = verdict_for(batch, dec, prob, opts)
     return [v for v in out if v is not None]
 
 

@@ -54,12 +54,15 @@ class F(StrEnum):
     DGAP = "dgap"
     DATED = "dated"
     LAGABS = "lagabs"
+    FCONF = "fconf"
+    FMISS = "fmiss"
     OWN_LINK_UNMATCHED = "own_link_unmatched"
     HAS_LINK = "has_link"
     QLEN = "qlen"
     DENSE_MEAN = "dense_mean"
     DENSE_STD = "dense_std"
     UPPER = "upper"
+    NFACTS = "nfacts"
     BM25RR = "bm25rr"
     DCOSRR = "dcosrr"
     LOGQLEN = "logqlen"
@@ -118,6 +121,8 @@ REGISTRY: dict[F, Feature] = {f.name: f for f in (
     Feature(F.DGAP, _P, "dense cosine below the best candidate's", cmp.dense_gap, (F.DCOS,), dense=True),
     Feature(F.DATED, _P, "post and page both dated", cmp.both_dated),
     Feature(F.LAGABS, _P, "log(1 + days between post and page)", cmp.log_lag_days, evidence=True),
+    Feature(F.FCONF, _P, "post's facts the page contradicts (another date, year or town)", cmp.fact_conflicts),
+    Feature(F.FMISS, _P, "share of the post's key facts missing on the page", cmp.facts_missing_share),
     Feature(F.OWN_LINK_UNMATCHED, _S, "links its own site, but no collected page", cmp.own_link_unmatched,
             abstainer=True),
     Feature(F.HAS_LINK, _S, "post has a link", cmp.has_link),
@@ -125,6 +130,7 @@ REGISTRY: dict[F, Feature] = {f.name: f for f in (
     Feature(F.DENSE_MEAN, _S, "post's mean cosine to every page", cmp.dense_mean, dense=True),
     Feature(F.DENSE_STD, _S, "spread of the post's cosine to every page", cmp.dense_std, dense=True),
     Feature(F.UPPER, _S, "post's attainable BM25", cmp.attainable_bm25),
+    Feature(F.NFACTS, _S, "post's key facts", cmp.fact_count),
     Feature(F.BM25RR, _R, "reciprocal rank of the BM25 score among the post's candidates", cmp.reciprocal_rank,
             (F.BM25,)),
     Feature(F.DCOSRR, _R, "reciprocal rank of the dense cosine among the post's candidates",

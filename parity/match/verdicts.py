@@ -21,7 +21,8 @@ import numpy as np
 from parity.core.records import Post, Verdict
 from parity.core.timeutil import to_utc
 from parity.match.decide import Decision
-from parity.match.facts import FACT_LABELS_EN, KIND_GROUP, Fact, extract_facts, missing_facts, page_facts
+from parity.match.factcheck import FactView
+from parity.match.facts import FACT_LABELS_EN, Fact
 from parity.match.features import EVIDENCE, EVIDENCE_LEXICAL, F
 from parity.match.options import MatchOptions
 from parity.match.prepare import OrgBatch
@@ -34,9 +35,10 @@ def round_evidence(batch: OrgBatch) -> None:
     }
 
 
-def verdict_for(batch: OrgBatch, dec: Decision, prob: np.ndarray, opts: MatchOptions, fact_cache: dict) -> Verdict:
-    """The verdict of one decided post (``prob``: each pair's share of the ranker's belief;
-    ``fact_cache``: page facts already computed for this organisation)."""
+def verdict_for(batch: OrgBatch, dec: Decision, prob: np.ndarray, opts: MatchOptions) -> Verdict:
+    """The verdict of one decided post (``prob``: each pair's share of the ranker's belief); the
+    key facts are read through the organisation's :class:`~parity.match.factcheck.FactView`,
+    shared with the comparison features, so each post's and page's facts are computed once."""
     post = batch.posts[dec.post]
     extra: dict[str, Any] = {"evidence": _evidence(batch, dec), "candidates": _candidates(batch, dec, prob, opts),
                              "rule": None}
@@ -56,18 +58,19 @@ def verdict_for(batch: OrgBatch, dec: Decision, prob: np.ndarray, opts: MatchOpt
     if post.published_at is not None and d.appeared is not None:
         lag = round(_hours(d.appeared, post.published_at), 2)
     missing: list[str] = []
+    contradicted: list[str] = []
     facts: list[Fact] = []
     if opts.check_facts:
-        facts = extract_facts(post.text or "", post.published_at, batch.post_langs[dec.post], opts.timezone)
+        view = FactView.of(batch, opts.timezone)
+        facts = view.post_facts(dec.post)
         if facts:
-            kinds = frozenset(KIND_GROUP[f.kind] for f in facts)
-            pf = fact_cache.get((dec.doc, kinds))
-            if pf is None:
-                pf = page_facts(d.title, d.item.text or "", d.item.url, d.appeared, d.lang, opts.timezone, kinds)
-                fact_cache[(dec.doc, kinds)] = pf
-            missing = missing_facts(facts, pf)
+            check = view.check(dec.post, dec.doc)
+            missing = list(check.missing)
+            contradicted = list(check.conflicts)
     evidence["facts"] = [f.surface for f in facts]
     evidence["facts_missing"] = list(missing)
+    if contradicted:  # the page gives another date, year or town for these (facts/conflicts.py)
+        evidence["facts_contradicted"] = contradicted
     how = "linked page found" if evidence.get(F.LINK.value) else "page found"
     if missing:
         labels = []

@@ -4,41 +4,35 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from parity.demo import DemoWorld
-from tests.conftest import ROOT
+from tests.support.config import config_toml
+from tests.support.run import Run, run_crawl
 
 ORG = "sjobacka-kommun"
+#: The crawl tests' settings: the product's defaults (timeouts, retries) but no politeness delay.
+CRAWL: dict[str, Any] = {"delay_seconds": 0, "concurrency_per_host": 4}
 
 
-def web_config(sources: list[str], **crawl: Any) -> str:
-    """A config with web sources only (inline tables as TOML text)."""
-    settings = {"delay_seconds": 0, "concurrency_per_host": 4, **crawl}
-    lines = ["[crawl]", *(f"{k} = {json.dumps(v)}" for k, v in settings.items()), "", "[[org]]",
-             f'id = "{ORG}"', "web = [", *(f"  {s}," for s in sources), "]", ""]
-    return "\n".join(lines)
+def web_config(sources: list[dict[str, Any]], **crawl: Any) -> str:
+    """A config of one org (:data:`ORG`) with web sources only; ``crawl`` overrides :data:`CRAWL`."""
+    return config_toml([{"id": ORG, "web": sources}], base=CRAWL, **crawl)
 
 
-def source(kind: str, url: str, **options: Any) -> str:
-    extra = "".join(f", {k} = {json.dumps(v)}" for k, v in options.items())
-    return f'{{ type = "{kind}", url = {json.dumps(url)}{extra} }}'
+def source(kind: str, url: str, **options: Any) -> dict[str, Any]:
+    """One web source of ``web_config``: ``{ type = kind, url = url, options… }``."""
+    return {"type": kind, "url": url, **options}
 
 
-def crawl(tmp: Path, config: str, run_id: str, store: str = "store.sqlite",
-          timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def crawl(tmp: Path, config: str, run_id: str, store: str = "store.sqlite", timeout: float = 120) -> Run:
+    """Write ``config`` to ``tmp/config.toml`` and crawl it into ``tmp/store`` to the end; it must exit 0."""
     path = tmp / "config.toml"
     path.write_text(config, encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "crawler.run", "--config", str(path), "--store", str(tmp / store), "--run-id", run_id],
-        capture_output=True, text=True, cwd=ROOT, timeout=timeout,
-    )
-    assert "Traceback" not in result.stderr, result.stderr[-4000:]
-    assert result.returncode == 0, result.stderr[-4000:]
+    result = run_crawl("--config", path, "--store", tmp / store, "--run-id", run_id, timeout=timeout)
+    assert result.code == 0, result.stderr[-4000:]
     return result
 
 

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from crawler.discover.readers import Found, follow_prefix, home_findings, include_patterns
+from crawler.discover.readers import Found, follow_prefix, include_patterns
 from crawler.discover.render import render_toml, slug
+from crawler.pages.page_input import PageInput
+from crawler.pages.web.home import home_findings
 from parity.config import load_config
 from parity.demo import DemoWorld
 from parity.demo.httpserver import Request
 from parity.demo.scenario import build_scenario
 from parity.demo.site import SjobackaSite
-from tests.conftest import ROOT
+from tests.support.run import run_parity
 
 BASE = "http://kommun.example"
 
@@ -29,7 +29,7 @@ def _page(site: SjobackaSite, path: str) -> tuple[dict[str, str], bytes]:
 def test_home_findings_on_the_demo_start_page() -> None:
     site = SjobackaSite(build_scenario().pages)
     headers, body = _page(site, "/")
-    home = home_findings(BASE + "/", headers, body)
+    home = home_findings(PageInput(BASE + "/", headers, body))
     assert home.cms == "sitevision" and home.site_name == "Sjöbacka kommun"
     assert home.feeds == [site.feed_url(BASE)]
     assert BASE + "/nyheter/" in home.lists and BASE + "/driftinformation/" in home.lists
@@ -63,16 +63,14 @@ def test_rendered_block_passes_check_config(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_parity_discover_on_the_demo_world(tmp_path: Path) -> None:
     with DemoWorld(robots_block_feed=True) as world:
-        result = subprocess.run([sys.executable, "-m", "parity.cli", "discover", world.web_base + "/", "--delay", "0"],
-                                capture_output=True, text=True, cwd=ROOT, timeout=120)
+        result = run_parity("discover", world.web_base + "/", "--delay", "0", timeout=120)
         base, feed = world.web_base, world.feed_url
         feed_hits = [e for e in world.access_log.entries if "portlet" in e.path]
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.code == 0, result.stderr[-3000:]
     config = tmp_path / "discovered.toml"
     config.write_text(result.stdout, encoding="utf-8")
-    check = subprocess.run([sys.executable, "-m", "parity.cli", "check-config", str(config)],
-                           capture_output=True, text=True, cwd=ROOT, timeout=60)
-    assert check.returncode == 0, check.stderr
+    check = run_parity("check-config", config, timeout=60)
+    assert check.code == 0, check.stderr
     web = tomllib.loads(result.stdout)["org"][0]["web"]
     by_type = {(w["type"], w["url"]): w for w in web}
     assert ("feed", feed) in by_type and feed_hits == []  # found in <head>, never fetched: robots says no

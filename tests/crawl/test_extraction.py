@@ -6,8 +6,9 @@ import asyncio
 
 import pytest
 
-from crawler.pages.article import extract_article
+from crawler.pages.page_input import PageInput
 from crawler.pages.types import PageError
+from crawler.pages.web.article import extract_article
 from crawler.spiders.extraction import Extractor
 from parity.demo.httpserver import Request
 from parity.demo.scenario import build_scenario
@@ -24,14 +25,14 @@ def test_pool_and_inline_agree_and_page_errors_survive_the_process_boundary() ->
     pooled = Extractor(workers=1, inline=0)
 
     async def run() -> tuple[object, str]:
-        article = await pooled.article(url, headers, body)
+        article = await pooled.article(PageInput(url, headers, body))
         with pytest.raises(PageError) as caught:
-            await pooled.article(BASE + "/x.pdf", {"content-type": "application/pdf"}, b"%PDF-1.4 not html")
+            await pooled.article(PageInput(BASE + "/x.pdf", {"content-type": "application/pdf"}, b"%PDF-1.4 not html"))
         return article, str(caught.value)
 
     try:
         article, error = asyncio.run(run())
     finally:
         pooled.shutdown()
-    assert article == extract_article(url, headers, body)
+    assert article == extract_article(PageInput(url, headers, body))
     assert error == f"{BASE}/x.pdf: a PDF, not an HTML page"

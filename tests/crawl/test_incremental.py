@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,8 +17,8 @@ import pytest
 
 from parity.demo import DemoWorld
 from parity.demo.httpserver import Request, Response
-from tests.conftest import ROOT
 from tests.crawl.helpers import Store, crawl, hits, source, statuses, web_config
+from tests.support.run import start_module
 
 pytestmark = pytest.mark.slow
 
@@ -100,9 +98,8 @@ def test_sigkill_then_rerun_resumes_without_refetching_stored_pages(tmp_path: Pa
         config = web_config([source("listing", base + "/nyheter/", follow="/nyheter/")], concurrency_per_host=1)
         (tmp_path / "config.toml").write_text(config, encoding="utf-8")
         store = tmp_path / "store.sqlite"
-        child = subprocess.Popen(
-            [sys.executable, "-m", "crawler.run", "--config", str(tmp_path / "config.toml"), "--store", str(store),
-             "--run-id", "r1"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        child = start_module("crawler.run", "--config", tmp_path / "config.toml", "--store", store, "--run-id", "r1",
+                             capture=False)
         deadline = time.monotonic() + 60
         done: set[str] = set()
         while time.monotonic() < deadline and child.poll() is None:

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from parity.demo import DemoWorld, Fault
+from parity.demo import DemoWorld
 from tests.crawl.helpers import Store, crawl, hits, source, web_config
+from tests.support.fault_world import FaultWorld
+from tests.support.faults import Fault
 
 pytestmark = pytest.mark.slow
 
@@ -89,7 +91,7 @@ def _encrypted_pdf() -> bytes:
 
 
 def test_block_pages_and_broken_or_encrypted_pdfs_are_error_rows_not_items(tmp_path: Path) -> None:
-    with DemoWorld() as world:
+    with FaultWorld() as world:
         base = world.web_base
         blocked = "/nyheter/trygghetsvandring-i-lindas"
         world.inject("web", Fault(status=200, path=blocked, body=CAPTCHA, content_type="text/html; charset=utf-8"))

@@ -15,18 +15,23 @@ from parity.demo.bluesky_entities import (
     BlueskyImageSpec,
     BlueskyPostSpec,
     BlueskyRepostSpec,
-    RichText,
-    detect_facets,
     did_for,
-    facet_text,
     tid,
 )
-from parity.demo.faults import Fault
-from parity.demo.httpserver import DemoServer, Request, Response
+from parity.demo.bluesky_richtext import RichText, detect_facets
+from parity.demo.httpmsg import Request, Response
 from parity.demo.scenario import BLUESKY_HANDLE, Scenario
+from tests.support.fault_http import FaultyServer
+from tests.support.faults import Fault
 
 T0 = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.timezone.utc)
 FEED = "/xrpc/app.bsky.feed.getAuthorFeed"
+
+
+def facet_text(text: str, item: dict[str, Any]) -> str:
+    """The substring a facet covers: proves offsets are bytes, not characters."""
+    raw = text.encode("utf-8")
+    return raw[item["index"]["byteStart"] : item["index"]["byteEnd"]].decode("utf-8")
 
 
 def make_appview(count: int = 30, **kwargs: Any) -> BlueskyEmulator:
@@ -194,7 +199,7 @@ def test_rate_limit_headers_and_429() -> None:
 
 
 def test_injected_upstream_failure() -> None:
-    server = DemoServer("bsky", make_appview(count=2))
+    server = FaultyServer("bsky", make_appview(count=2))
     try:
         server.faults.add(Fault(status=502, nth=2))
         target = f"{FEED}?actor=kommun.bsky.demo"

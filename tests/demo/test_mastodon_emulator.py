@@ -12,9 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 import feedparser
 import pytest
 
-from parity.demo.faults import Fault, FaultInjector
-from parity.demo.httpserver import DemoServer, Request, Response
-from parity.demo.mastodon_emulator import MastodonEmulator, active_model_boolean, limit_param
+from parity.demo.httpmsg import Request, Response
+from parity.demo.mastodon_emulator import MastodonEmulator
 from parity.demo.mastodon_entities import (
     VIEWER_ONLY_STATUS_FIELDS,
     MastodonAccountSpec,
@@ -23,6 +22,9 @@ from parity.demo.mastodon_entities import (
     id_sort_key,
     snowflake_id,
 )
+from parity.demo.mastodon_params import active_model_boolean, limit_param
+from tests.support.fault_http import FaultyServer
+from tests.support.faults import Fault, FaultInjector
 
 BASE = "http://127.0.0.1:4000"
 T0 = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.timezone.utc)
@@ -315,7 +317,7 @@ def test_rss_feed_like_mastodon_4() -> None:
 
 
 def test_injected_faults_use_mastodon_error_formats() -> None:
-    server = DemoServer("m", make_instance(count=3), faults=FaultInjector())
+    server = FaultyServer("m", make_instance(count=3), faults=FaultInjector())
     try:
         server.faults.add(Fault(status=503, path="/api/v1/accounts/", nth=2))
         server.faults.add(Fault(status=500, path="/api/v1/statuses/"))

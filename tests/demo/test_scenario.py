@@ -9,10 +9,10 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parity.demo.expected import load_expected_verdicts, stable_expectations
 from parity.demo.scenario import BLUESKY_HANDLE, MASTODON_ACCOUNT, Scenario, build_scenario
 from parity.demo.site_model import Page
 from parity.core.urls import canonical_url
+from tests.support.demo_expected import load_expected_verdicts, stable_expectations
 
 from .conftest import FIXED_NOW
 from .facts_sv import all_facts, facts, specific_facts

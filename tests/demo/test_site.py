@@ -16,7 +16,7 @@ from lxml import etree, html
 from protego import Protego
 from pypdf import PdfReader
 
-from parity.demo.httpserver import Request
+from parity.demo.httpmsg import Request
 from parity.demo.site import SjobackaSite
 from parity.demo.world import DemoWorld
 

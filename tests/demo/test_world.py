@@ -1,12 +1,9 @@
-"""DemoWorld and ``python -m parity.demo.serve``: lifecycle, config, faults, access log, concurrency."""
+"""DemoWorld, FaultWorld and ``python -m tests.support.serve``: lifecycle, config, faults, access log, concurrency."""
 
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import sys
 import threading
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
@@ -15,13 +12,13 @@ from pathlib import Path
 import pytest
 import requests
 
-from parity.demo.faults import Fault
 from parity.demo.scenario import BLUESKY_HANDLE, MASTODON_ACCOUNT, ORG_ID
 from parity.demo.world import DemoWorld
+from tests.support.fault_world import FaultWorld
+from tests.support.faults import Fault
+from tests.support.run import start_module, stop
 
 from .conftest import FIXED_NOW
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_addresses_exist_only_while_running() -> None:
@@ -89,7 +86,7 @@ def test_concurrent_requests_and_access_log() -> None:
 
 
 def test_faults_feed_down_drop_and_control_endpoint() -> None:
-    with DemoWorld(FIXED_NOW, feed_down=True) as world:
+    with FaultWorld(FIXED_NOW, feed_down=True) as world:
         down = requests.get(world.feed_url, timeout=5)
         assert down.status_code == 503 and down.headers["Content-Type"].startswith("text/html")
         assert requests.get(world.web_base + "/sitemap.xml", timeout=5).status_code == 200
@@ -121,12 +118,8 @@ def test_locked_mastodon_and_strict_robots() -> None:
 
 def test_serve_subprocess(tmp_path: Path) -> None:
     config, expected, log = tmp_path / "demo.toml", tmp_path / "expected.jsonl", tmp_path / "log.json"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "parity.demo.serve", "--now", FIXED_NOW.isoformat(), "--fault", "web=503:/sitemap.xml",
-         "--config", str(config), "--expected", str(expected), "--access-log", str(log)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env,
-    )
+    process = start_module("tests.support.serve", "--now", FIXED_NOW.isoformat(), "--fault", "web=503:/sitemap.xml",
+                           "--config", config, "--expected", expected, "--access-log", log)
     try:
         assert process.stdout is not None
         line = process.stdout.readline()
@@ -141,9 +134,7 @@ def test_serve_subprocess(tmp_path: Path) -> None:
         assert process.stdout.read() == ""  # one JSON line, nothing else on stdout
         assert json.loads(log.read_text(encoding="utf-8"))["paths"] == {"/sitemap.xml": 1, "/robots.txt": 1}
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 @pytest.mark.parametrize(("spec", "failing"), [

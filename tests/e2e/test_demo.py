@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,7 +10,7 @@ import pandas as pd
 import pytest
 
 from parity.demo.scenario import build_scenario
-from tests.conftest import ROOT
+from tests.support.run import Run, run_parity
 
 pytestmark = pytest.mark.slow
 
@@ -23,17 +20,15 @@ def jsonl(path: Path) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path, float]:
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Path, float]:
     out = tmp_path_factory.mktemp("demo")
-    started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "parity.cli", "demo", "--out", str(out), "--format", "json"],
-                            capture_output=True, text=True, cwd=ROOT, timeout=180)
-    return result, out, time.monotonic() - started
+    result = run_parity("demo", "--out", out, "--format", "json", timeout=180, allow_traceback=True)
+    return result, out, result.seconds
 
 
 def test_demo_exits_0_quickly_with_json_summary(demo_run) -> None:
     result, out, seconds = demo_run
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.code == 0, result.stderr[-3000:]
     assert seconds < 60
     summary = json.loads(result.stdout)  # stdout is exactly one JSON object
     assert summary == json.loads((out / "summary.json").read_text())

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from parity.demo import DemoWorld, Fault
-from tests.conftest import ROOT
+from parity.demo import DemoWorld
+from tests.support.fault_world import FaultWorld
+from tests.support.faults import Fault
+from tests.support.run import run_parity
 
 pytestmark = pytest.mark.slow
 
@@ -24,13 +24,9 @@ def audit(world: DemoWorld, tmp_path: Path, *extra: str) -> tuple[int, Path, str
     config = tmp_path / "demo.toml"
     config.write_text(world.config_toml(), encoding="utf-8")
     out = tmp_path / "out"
-    result = subprocess.run(
-        [sys.executable, "-m", "parity.cli", "audit", str(config), "--out", str(out), "--store",
-         str(tmp_path / "store.sqlite"), "--format", "json", *extra],
-        capture_output=True, text=True, cwd=ROOT, timeout=180,
-    )
-    assert "Traceback" not in result.stderr, result.stderr[result.stderr.find("Traceback") - 1500:][:6000]
-    return result.returncode, out, result.stderr
+    result = run_parity("audit", config, "--out", out, "--store", tmp_path / "store.sqlite", "--format", "json",
+                        *extra, timeout=180)
+    return result.code, out, result.stderr
 
 
 def by_kind(out: Path) -> dict[str, dict[str, Any]]:
@@ -42,7 +38,7 @@ def verdicts(out: Path) -> dict[str, str]:
 
 
 def test_failed_feed_turns_social_only_into_unverifiable(tmp_path: Path) -> None:
-    with DemoWorld(feed_down=True) as world:
+    with FaultWorld(feed_down=True) as world:
         code, out, _ = audit(world, tmp_path)
         expected = world.expected_verdicts()
     assert code == 4
@@ -71,7 +67,7 @@ def test_robots_blocked_feed_is_reported_as_such(tmp_path: Path) -> None:
 
 
 def test_unreachable_robots_txt_means_disallow_all(tmp_path: Path) -> None:
-    with DemoWorld() as world:
+    with FaultWorld() as world:
         world.inject("web", Fault(status=503, path="/robots.txt"))
         code, out, _ = audit(world, tmp_path)
         web_paths = [e.path for e in world.access_log.entries if e.server == "web"]

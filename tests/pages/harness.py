@@ -2,7 +2,8 @@
 
 A case is a folder ``tests/fixtures/<page type>/<case>/`` with
 
-* ``meta.json``: ``url``, ``headers`` (optional), and either ``source`` (a
+* ``meta.json``: ``url``, ``headers`` and ``status`` (optional: together with the
+  body they make the case's :class:`~crawler.pages.page_input.PageInput`), and either ``source`` (a
   path under ``../shared/`` for real pages, which are never copied into this
   repository) or ``body`` (a path relative to the fixtures folder), or neither,
   in which case the folder's single ``body.*`` file is the input. Page types
@@ -32,6 +33,7 @@ from typing import Any
 
 from crawler.pages import (
     PageError,
+    PageInput,
     detect_cms,
     extract_article,
     extract_document,
@@ -76,6 +78,11 @@ class Case:
             raise FileNotFoundError(f"{self.folder}: expected exactly one body.* file, found {len(bodies)}")
         return bodies[0]
 
+    def page_input(self, shared: Path = SHARED) -> PageInput:
+        """The case's input as the crawler would hand it over (robots.txt: its ``base_url``, else none)."""
+        url = self.meta.get("base_url", "") if self.page_type == "robots" else self.meta["url"]
+        return PageInput(url, self.meta.get("headers"), self.body_path(shared).read_bytes(), self.meta.get("status", 200))
+
     @property
     def expected(self) -> dict[str, Any]:
         return json.loads((self.folder / "expected.json").read_text(encoding="utf-8"))
@@ -94,44 +101,43 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def _article(case: Case, body: bytes) -> Any:
-    return extract_article(case.meta["url"], case.meta.get("headers"), body)
+def _article(case: Case, page: PageInput) -> Any:
+    return extract_article(page)
 
 
-def _feed(case: Case, body: bytes) -> Any:
-    return {"entries": parse_feed(case.meta["url"], case.meta.get("headers"), body)}
+def _feed(case: Case, page: PageInput) -> Any:
+    return {"entries": parse_feed(page)}
 
 
-def _sitemap(case: Case, body: bytes) -> Any:
-    return parse_sitemap(case.meta["url"], case.meta.get("headers"), body)
+def _sitemap(case: Case, page: PageInput) -> Any:
+    return parse_sitemap(page)
 
 
-def _robots(case: Case, body: bytes) -> Any:
-    return {"sitemaps": sitemaps_from_robots(body, case.meta.get("base_url"))}
+def _robots(case: Case, page: PageInput) -> Any:
+    return {"sitemaps": sitemaps_from_robots(page)}
 
 
-def _listing(case: Case, body: bytes) -> Any:
-    return parse_listing(case.meta["url"], case.meta.get("headers"), body, **case.meta.get("kwargs", {}))
+def _listing(case: Case, page: PageInput) -> Any:
+    return parse_listing(page, **case.meta.get("kwargs", {}))
 
 
-def _notice_board(case: Case, body: bytes) -> Any:
-    return {"notices": parse_notice_board(case.meta["url"], case.meta.get("headers"), body)}
+def _notice_board(case: Case, page: PageInput) -> Any:
+    return {"notices": parse_notice_board(page)}
 
 
-def _document(case: Case, body: bytes) -> Any:
-    return extract_document(case.meta["url"], case.meta.get("headers"), body)
+def _document(case: Case, page: PageInput) -> Any:
+    return extract_document(page)
 
 
-def _register(case: Case, body: bytes) -> Any:
+def _register(case: Case, page: PageInput) -> Any:
     return {"entries": read_register(case.body_path())}
 
 
-def _detect(case: Case, body: bytes) -> Any:
-    headers = case.meta.get("headers")
-    return {"cms": detect_cms(headers, body), "soft_block": soft_block(case.meta.get("status", 200), headers, body)}
+def _detect(case: Case, page: PageInput) -> Any:
+    return {"cms": detect_cms(page), "soft_block": soft_block(page)}
 
 
-RUNNERS: dict[str, Callable[[Case, bytes], Any]] = {
+RUNNERS: dict[str, Callable[[Case, PageInput], Any]] = {
     "article": _article,
     "feed": _feed,
     "sitemap": _sitemap,
@@ -156,9 +162,8 @@ def load_cases() -> list[Case]:
 def run_case(folder: Path, shared: Path = SHARED) -> dict[str, Any]:
     """The case's output as JSON data; a :class:`PageError` becomes ``{"error": message}``."""
     case = next(c for c in load_cases() if c.folder == folder)
-    body = case.body_path(shared).read_bytes()
     try:
-        result = RUNNERS[case.page_type](case, body)
+        result = RUNNERS[case.page_type](case, case.page_input(shared))
     except PageError as exc:
         return {"error": str(exc)}
     return jsonable(result)

@@ -11,6 +11,7 @@ from pathlib import Path
 from protego import Protego
 
 from crawler.pages import (
+    PageInput,
     app_registry_states,
     extract_article,
     parse_feed,
@@ -36,7 +37,7 @@ def test_kungsbacka_robots_blocks_its_own_rss_feed(shared_dir: Path) -> None:
     finding for the report), not as an empty feed.
     """
     robots, page = _kungsbacka(shared_dir)
-    article = extract_article(KF_URL, {"Content-Type": "text/html;charset=UTF-8"}, page)
+    article = extract_article(PageInput(KF_URL, {"Content-Type": "text/html;charset=UTF-8"}, page))
     (feed_url,) = article.feed_urls
     assert "&sv.contenttype=" in feed_url
     assert not robots.can_fetch(feed_url, USER_AGENT)
@@ -59,7 +60,7 @@ def test_kungsbacka_robots_disallows_paging_parameters(shared_dir: Path) -> None
 def test_kungsbacka_robots_names_a_sitemap_index(shared_dir: Path) -> None:
     body = (shared_dir / "reference/web/sitevision-kungsbacka/kungsbacka-robots.txt").read_bytes()
     assert not body.endswith(b"\n")  # the last line has no newline and must still be read
-    assert sitemaps_from_robots(body) == ["https://kungsbacka.se/sitemapindex.xml"]
+    assert sitemaps_from_robots(PageInput("", None, body)) == ["https://kungsbacka.se/sitemapindex.xml"]
 
 
 def test_kungsbacka_latest_meeting_files_exist_only_in_appregistry_json(shared_dir: Path) -> None:
@@ -74,14 +75,14 @@ def test_kungsbacka_latest_meeting_files_exist_only_in_appregistry_json(shared_d
         "Kommunfullmäktige handlingar 2026-10-06.pdf",
     ]
     assert 'href="/download/18.64d6e63a1a0f5cec92f1f6d0' not in html
-    article = extract_article(KF_URL, None, page)
+    article = extract_article(PageInput(KF_URL, None, page))
     assert files[0]["url"] in {link.url for link in article.document_links}
 
 
 def test_sitevision_file_urls_carry_the_upload_time(shared_dir: Path) -> None:
     """Minutes of 2026-08-11 went online 2026-08-20: the URL says when, the file name does not."""
     _robots, page = _kungsbacka(shared_dir)
-    listing = parse_listing(KF_URL, None, page, selectors={"item": "div.sv-file-portlet li", "link": "a", "title": "a"})
+    listing = parse_listing(PageInput(KF_URL, None, page), selectors={"item": "div.sv-file-portlet li", "link": "a", "title": "a"})
     protokoll = next(e for e in listing.entries if e.title == "Kommunfullmäktige protokoll 2026-08-11.pdf")
     assert protokoll.published_at is not None
     assert protokoll.published_at.isoformat() == "2026-08-20T05:29:33+00:00"
@@ -105,7 +106,7 @@ def test_rss_bridge_formats_agree(shared_dir: Path) -> None:
     """Atom, MRSS and JSON Feed output of one bridge give the same items (authors and guids differ by format)."""
     folder = shared_dir / "reference/feeds/rss-bridge"
     parsed = {
-        name: parse_feed("https://bridge.example/", None, (folder / name).read_bytes())
+        name: parse_feed(PageInput("https://bridge.example/", None, (folder / name).read_bytes()))
         for name in (
             "expectedAtomFormat-feed.common.xml",
             "expectedMrssFormat-feed.common.xml",

@@ -1,64 +1,26 @@
-"""Helpers for reliability tests: configs pointing at the fault server, running ``parity`` in a subprocess.
+"""Helpers for reliability tests: one audit in a temporary folder, records to feed it, the store to read back.
 
-Crawls always run in a child process (``python -m parity.cli …`` starts
-``python -m crawler.run``): Scrapy's reactor never starts inside pytest.
+Configs come from ``tests/support/config.py`` (fast, bounded crawl settings by
+default) and every ``parity`` run goes through ``tests/support/run.py``: crawls
+always run in a child process, never in pytest.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import signal
 import sqlite3
 import subprocess
-import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
-from tests.conftest import ROOT
+from tests.support import run
+
+__all__ = ["NOW", "ORG", "Result", "jsonl", "latest_source_details", "post", "run_config", "start_config",
+           "store_rows", "web_rows", "write_jsonl"]
 
 NOW = "2026-03-10T12:00:00Z"
 ORG = "felby-kommun"
-
-#: Fast, bounded crawl settings: faults must end in seconds, not minutes.
-FAST_CRAWL: dict[str, Any] = {
-    "delay_seconds": 0,
-    "concurrency_per_host": 8,
-    "obey_robots": True,
-    "autothrottle": False,
-    "timeout_seconds": 1.0,
-    "retries": 3,
-    "max_retry_after_seconds": 5,
-    "window_days": 30,
-}
-
-
-def toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False)
-
-
-def config_toml(orgs: list[dict[str, Any]], **crawl: Any) -> str:
-    """A contract-format config: ``orgs`` = [{"id", "web": [...], "social": [...]}]."""
-    settings = {**FAST_CRAWL, **crawl}
-    lines = ["[crawl]"] + [f"{k} = {toml_value(v)}" for k, v in settings.items()]
-    for org in orgs:
-        lines += ["", "[[org]]", f"id = {toml_value(org['id'])}", f"name = {toml_value(org.get('name', org['id']))}"]
-        for group in ("web", "social"):
-            entries = org.get(group, [])
-            lines.append(f"{group} = [")
-            lines += [f"  {toml_value(e)}," for e in entries]
-            lines.append("]")
-    return "\n".join(lines) + "\n"
 
 
 def post(n: int, text: str, links: list[str] | None = None, org: str = ORG, hour: int = 9) -> dict[str, Any]:
@@ -93,49 +55,30 @@ class Result:
         return {v["post_id"]: v["verdict"] for v in jsonl(self.out / "verdicts.jsonl")}
 
 
-def parity_cmd(command: str, config: Path, out: Path, store: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "parity.cli", command, str(config), "--out", str(out), "--store", str(store),
-            "--now", NOW, *extra]
-
-
-def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "PARITY_DEBUG"}
-    env["PYTHONUNBUFFERED"] = "1"
-    env.update(extra or {})
-    return env
-
-
-def run_parity(tmp: Path, config_text: str, *extra: str, command: str = "audit", timeout: float = 120,
-               env: dict[str, str] | None = None, out_name: str = "out", allow_traceback: bool = False) -> Result:
-    """``parity audit CONFIG --format json`` (or ``crawl``) in a subprocess; asserts no traceback."""
-    config = tmp / "audit.toml"
-    config.write_text(config_text, encoding="utf-8")
-    out = tmp / out_name
-    store = tmp / "store.sqlite"
-    fmt = ("--format", "json") if command == "audit" else ()
-    started = time.monotonic()
-    proc = subprocess.run(parity_cmd(command, config, out, store, *fmt, *extra), capture_output=True, text=True,
-                          cwd=ROOT, timeout=timeout, env=child_env(env))
-    seconds = time.monotonic() - started
-    if not allow_traceback:
-        assert "Traceback" not in proc.stderr, proc.stderr[-4000:]
-    return Result(proc.returncode, proc.stdout, proc.stderr, seconds, out, store)
-
-
-def start_parity(tmp: Path, config_text: str, *extra: str, command: str = "audit",
-                 out_name: str = "out") -> tuple[subprocess.Popen[str], Path, Path]:
-    """Start ``parity`` in its own session (so a test can signal the whole group, as Ctrl-C does)."""
+def _args(tmp: Path, config_text: str, command: str, out_name: str,
+          extra: tuple[str, ...]) -> tuple[list[Any], Path, Path]:
+    """Write the config to ``tmp/audit.toml``; the arguments of ``parity COMMAND`` on it, its out folder and store."""
     config = tmp / "audit.toml"
     config.write_text(config_text, encoding="utf-8")
     out, store = tmp / out_name, tmp / "store.sqlite"
     fmt = ("--format", "json") if command == "audit" else ()
-    proc = subprocess.Popen(parity_cmd(command, config, out, store, *fmt, *extra), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=ROOT, env=child_env(), start_new_session=True)
-    return proc, out, store
+    return [command, config, "--out", out, "--store", store, "--now", NOW, *fmt, *extra], out, store
 
 
-def signal_group(proc: subprocess.Popen[str], signum: int = signal.SIGINT) -> None:
-    os.killpg(proc.pid, signum)
+def run_config(tmp: Path, config_text: str, *extra: str, command: str = "audit", timeout: float = 120,
+               env: Mapping[str, str | None] | None = None, out_name: str = "out",
+               allow_traceback: bool = False) -> Result:
+    """``parity audit CONFIG --format json`` (or ``crawl``) at :data:`NOW`, in a subprocess; asserts no traceback."""
+    args, out, store = _args(tmp, config_text, command, out_name, extra)
+    done = run.run_parity(*args, env=env, timeout=timeout, allow_traceback=allow_traceback)
+    return Result(done.code, done.stdout, done.stderr, done.seconds, out, store)
+
+
+def start_config(tmp: Path, config_text: str, *extra: str, command: str = "audit",
+                 out_name: str = "out") -> tuple[subprocess.Popen[str], Path, Path]:
+    """Start ``parity`` on the config in its own session (so a test can signal the whole group, as Ctrl-C does)."""
+    args, out, store = _args(tmp, config_text, command, out_name, extra)
+    return run.start_parity(*args), out, store
 
 
 def store_rows(store: Path, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
-from tests.faultserver import FaultServerProcess, Plan, SitePlan
-from tests.reliability.harness import ORG, child_env, config_toml, post, run_parity, store_rows, write_jsonl
+from tests.reliability.harness import ORG, post, run_config, store_rows, write_jsonl
+from tests.support.config import config_toml
+from tests.support.fault_plan import Plan, SitePlan
+from tests.support.faultserver import FaultServerProcess
+from tests.support.run import Run, run_parity
 
 pytestmark = pytest.mark.timeout(120)
 
 
-def parity(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "parity.cli", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=60, env=child_env())
+def parity(*args: str, cwd: Path = ROOT) -> Run:
+    return run_parity(*args, cwd=cwd, timeout=60)
 
 
 def one_problem_line(stderr: str, path: Path, line: int, field: str) -> str:
@@ -49,11 +49,11 @@ def test_malformed_config_one_line_exit_2(tmp_path: Path, name: str, text: str, 
     config = tmp_path / f"{name}.toml"
     config.write_text(text, encoding="utf-8")
     checked = parity("check-config", str(config))
-    assert checked.returncode == 2 and checked.stdout == ""
+    assert checked.code == 2 and checked.stdout == ""
     assert len(checked.stderr.strip().splitlines()) == 1
     assert words in one_problem_line(checked.stderr, config, line, field)
     audited = parity("audit", str(config), "--out", str(tmp_path / "out"), "--store", str(tmp_path / "s.sqlite"))
-    assert audited.returncode == 2 and audited.stdout == ""
+    assert audited.code == 2 and audited.stdout == ""
     one_problem_line(audited.stderr, config, line, field)
     assert not (tmp_path / "out").exists() and not (tmp_path / "s.sqlite").exists()  # stopped before anything
 
@@ -63,7 +63,7 @@ def test_config_in_the_wrong_encoding_names_the_line(tmp_path: Path) -> None:
     config.write_bytes(('[crawl]\nretries = 1\n\n[[org]]\nid = "felby"\nname = "Felby kommun, Åsen"\n'
                         'web = [{ type = "page", url = "http://127.0.0.1:9/" }]\n').encode("latin-1"))
     result = parity("check-config", str(config))
-    assert result.returncode == 2
+    assert result.code == 2
     assert "not UTF-8" in one_problem_line(result.stderr, config, 6, "(file)")
 
 
@@ -72,7 +72,7 @@ def test_missing_register_file_is_a_config_error(tmp_path: Path) -> None:
     config.write_text('[[org]]\nid = "felby"\nweb = [\n  { type = "register", path = "saknas.csv" },\n]\n',
                       encoding="utf-8")
     result = parity("check-config", str(config))
-    assert result.returncode == 2
+    assert result.code == 2
     assert "file not found" in one_problem_line(result.stderr, config, 4, "org[0].web[0].path")
 
 
@@ -98,7 +98,7 @@ def test_broken_jsonl_for_match_one_line_exit_2(tmp_path: Path, case: str, conte
     out = tmp_path / "verdicts.jsonl"
     out.write_text("earlier verdicts\n", encoding="utf-8")
     result = parity("match", "--posts", str(posts), "--web", str(web), "--out", str(out))
-    assert result.returncode == 2 and result.stdout == ""
+    assert result.code == 2 and result.stdout == ""
     assert words in one_problem_line(result.stderr, posts, line, field)
     assert out.read_text(encoding="utf-8") == "earlier verdicts\n"  # nothing written over
 
@@ -110,7 +110,7 @@ def test_report_of_a_folder_with_a_broken_file(tmp_path: Path) -> None:
     (tmp_path / "verdicts.jsonl").write_text('{"post_id": "mastodon:felby@social.example:1", "org": "felby-kommun",'
                                              ' "verdict": "maybe"}\n', encoding="utf-8")
     result = parity("report", str(tmp_path))
-    assert result.returncode == 2
+    assert result.code == 2
     one_problem_line(result.stderr, tmp_path / "verdicts.jsonl", 1, "verdict")
 
 
@@ -143,27 +143,27 @@ def test_broken_input_files_exit_2_and_the_store_keeps_everything(tmp_path: Path
                                "web": [{"type": "sitemap", "url": server.url() + "/sitemap.xml"},
                                        {"type": "register", "path": str(register)}],
                                "social": [{"platform": "file", "path": str(export)}]}])
-        first = run_parity(tmp_path, config)
+        first = run_config(tmp_path, config)
         assert first.code in (0, 3), first.stderr[-2000:]
         before = snapshot(first.store)
         assert len(before["web_items"]) == 5 + 2 and len(before["posts"]) == 4 and len(before["verdicts"]) == 4
         hits_after_first = len(server.log())
 
         register.write_text(REGISTER.replace("title;", "titel;"), encoding="utf-8")  # wrong columns
-        wrong_columns = run_parity(tmp_path, config, out_name="out2")
+        wrong_columns = run_config(tmp_path, config, out_name="out2")
         assert wrong_columns.code == 2
         assert "missing column" in one_problem_line(wrong_columns.stderr, register, 1, "title")
         register.write_text(REGISTER, encoding="utf-8")
 
         lines = export.read_text(encoding="utf-8").splitlines()
         export.write_text("\n".join([lines[0], lines[1], lines[2][:40], lines[3]]) + "\n", encoding="utf-8")
-        broken_line = run_parity(tmp_path, config, out_name="out3")
+        broken_line = run_config(tmp_path, config, out_name="out3")
         assert broken_line.code == 2
         one_problem_line(broken_line.stderr, export, 3, "(line)")
 
         csv_export = tmp_path / "export.csv"
         csv_export.write_text("Datum;Kanal\n2026-03-02 10:00;facebook\n", encoding="utf-8")  # no text column
-        wrong_csv = run_parity(tmp_path, config.replace(str(export), str(csv_export)), out_name="out4")
+        wrong_csv = run_config(tmp_path, config.replace(str(export), str(csv_export)), out_name="out4")
         assert wrong_csv.code == 2
         one_problem_line(wrong_csv.stderr, csv_export, 1, "text")
         hits_after_bad_runs = len(server.log())

@@ -6,8 +6,6 @@ import csv
 import io
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +13,11 @@ import pytest
 
 from parity.core.jsonl import read_records
 from parity.core.records import Post, SourceStatus, Verdict, WebItem
-from tests.conftest import ROOT
-from tests.faultserver import FaultServerProcess, Plan, Rule, SitePlan, page_path
-from tests.reliability.harness import ORG, child_env, config_toml, jsonl, post, run_parity, write_jsonl
+from tests.reliability.harness import ORG, jsonl, post, run_config, write_jsonl
+from tests.support.config import config_toml
+from tests.support.fault_plan import Plan, Rule, SitePlan, page_path
+from tests.support.faultserver import FaultServerProcess
+from tests.support.run import run_parity
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 
@@ -50,7 +50,7 @@ def test_exit_code_contract(tmp_path: Path, broken: bool, fail_under: str | None
     server, _ = world(tmp_path, broken)
     with server:
         extra = ("--fail-under", fail_under) if fail_under else ()
-        result = run_parity(tmp_path, audit_config(tmp_path, server.url()), *extra)
+        result = run_config(tmp_path, audit_config(tmp_path, server.url()), *extra)
     assert result.code == expected, result.stderr[-2000:]
     summary = json.loads(result.stdout)
     assert summary["exit_code"] == expected
@@ -70,9 +70,8 @@ def test_exit_2_for_usage_errors(tmp_path: Path) -> None:
     for args in (["audit", str(config), "--format", "xml"], ["audit", str(tmp_path / "missing.toml")],
                  ["audit", str(config), "--org", "someone-else"], ["audit", str(config), "--fail-under", "120"],
                  ["no-such-command"]):
-        proc = subprocess.run([sys.executable, "-m", "parity.cli", *args], capture_output=True, text=True, cwd=ROOT,
-                              timeout=60, env=child_env())
-        assert proc.returncode == 2, (args, proc.stderr)
+        proc = run_parity(*args, timeout=60)
+        assert proc.code == 2, (args, proc.stderr)
         assert "Traceback" not in proc.stderr and proc.stdout == ""
 
 
@@ -86,8 +85,8 @@ def test_exit_1_for_an_internal_error_one_line_traceback_only_on_request(tmp_pat
     server, _ = world(tmp_path, broken=False)
     with server:
         config = audit_config(tmp_path, server.url())
-        plain = run_parity(tmp_path, config)
-        debug = run_parity(tmp_path, config, env={"PARITY_DEBUG": "1"}, out_name="out-debug", allow_traceback=True)
+        plain = run_config(tmp_path, config)
+        debug = run_config(tmp_path, config, env={"PARITY_DEBUG": "1"}, out_name="out-debug", allow_traceback=True)
     assert plain.code == 1 and plain.stdout == ""
     internal = [x for x in plain.stderr.splitlines() if "internal error" in x]
     assert len(internal) >= 1 and all("PARITY_DEBUG=1" in x for x in internal)
@@ -100,8 +99,8 @@ def test_r17_outputs_follow_the_contract(tmp_path: Path) -> None:
     server, _ = world(tmp_path, broken=True)
     with server:
         config = audit_config(tmp_path, server.url())
-        result = run_parity(tmp_path, config, "--verbose")
-        table = run_parity(tmp_path, config, "--format", "table", out_name="out-table")
+        result = run_config(tmp_path, config, "--verbose")
+        table = run_config(tmp_path, config, "--format", "table", out_name="out-table")
     assert result.code == 4
     assert len(result.stdout.strip().splitlines()) == 1
     summary = json.loads(result.stdout)

@@ -1,6 +1,6 @@
 """R1–R5: crawls against the fault server, with counts asserted (not "does not crash").
 
-Each test starts ``python -m tests.faultserver`` with a seeded plan, runs
+Each test starts ``python -m tests.support.faultserver`` with a seeded plan, runs
 ``parity crawl|audit`` in a subprocess and compares what was stored, what
 sources.jsonl says and what the server's access log saw.
 """
@@ -13,25 +13,10 @@ from typing import Any
 
 import pytest
 
-from tests.faultserver import (
-    FaultServerProcess,
-    Plan,
-    Rule,
-    SitePlan,
-    page_path,
-    page_token,
-    permanent_faults,
-    transient_faults,
-)
-from tests.reliability.harness import (
-    ORG,
-    config_toml,
-    jsonl,
-    latest_source_details,
-    post,
-    run_parity,
-    write_jsonl,
-)
+from tests.reliability.harness import ORG, jsonl, latest_source_details, post, run_config, write_jsonl
+from tests.support.config import config_toml
+from tests.support.fault_plan import Plan, Rule, SitePlan, page_path, page_token, permanent_faults, transient_faults
+from tests.support.faultserver import FaultServerProcess
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 
@@ -59,7 +44,7 @@ def test_r1_transient_faults_every_item_collected_exactly_once(tmp_path: Path) -
     assert len(faulty) == 40 and Counter(r.kind for r in site.faults) == {"status": 14, "drop": 13, "hang": 13}
     with FaultServerProcess(Plan(sites={"main": site}), tmp_path / "srv") as server:
         config = config_toml([{"id": ORG, "web": [sitemap_source(server.url())]}], timeout_seconds=1.0, retries=3)
-        result = run_parity(tmp_path, config, command="crawl")
+        result = run_config(tmp_path, config, command="crawl")
     log = server.log()  # read after the server stopped: every answer in flight is logged
     assert result.code == 0, result.stderr[-3000:]
     web = jsonl(result.out / "web.jsonl")
@@ -118,7 +103,7 @@ def test_r2_permanent_failures_make_that_orgs_posts_unverifiable(tmp_path: Path)
             {"id": ORG, "web": [sitemap_source(base_a)], "social": [{"platform": "file", "path": str(file_a)}]},
             {"id": "b-kommun", "web": [sitemap_source(base_b)], "social": [{"platform": "file", "path": str(file_b)}]},
         ], retries=1)
-        result = run_parity(tmp_path, config)
+        result = run_config(tmp_path, config)
     assert result.code == 4, result.stderr[-3000:]
     sources = {(s["org"], s["kind"]): s for s in result.sources()}
     failing = sources[(ORG, "sitemap")]
@@ -156,7 +141,7 @@ def test_r3_hangs_are_bounded_by_the_timeout(tmp_path: Path) -> None:
     with FaultServerProcess(Plan(sites={"main": site}), tmp_path / "srv") as server:
         config = config_toml([{"id": ORG, "web": [sitemap_source(server.url())]}], timeout_seconds=timeout,
                              retries=retries)
-        result = run_parity(tmp_path, config, command="crawl")
+        result = run_config(tmp_path, config, command="crawl")
     assert result.code == 4
     assert len(jsonl(result.out / "web.jsonl")) == 45
     [sitemap] = [s for s in result.sources() if s["kind"] == "sitemap"]
@@ -206,7 +191,7 @@ def test_r4_malformed_responses_are_items_or_error_rows_never_exceptions(tmp_pat
         base = server.url()
         config = config_toml([{"id": ORG, "web": [sitemap_source(base)]}], timeout_seconds=3.0, retries=1,
                              max_document_bytes=10 * 1024 * 1024)
-        result = run_parity(tmp_path, config, command="crawl", timeout=150)
+        result = run_config(tmp_path, config, command="crawl", timeout=150)
     assert result.code == 4
     [detail] = [d["detail"] for d in latest_source_details(result.store) if d["kind"] == "sitemap"]
     assert not any(k.startswith("spider_exceptions/") for k in detail["stats"])
@@ -248,7 +233,7 @@ def test_r5_soft_blocks_are_unverifiable_never_missing(tmp_path: Path) -> None:
         posts_file = write_jsonl(tmp_path / "posts.jsonl", posts)
         config = config_toml([{"id": ORG, "web": [{"type": "page", "url": base + p} for p in blocks],
                                "social": [{"platform": "file", "path": str(posts_file)}]}], retries=1)
-        result = run_parity(tmp_path, config)
+        result = run_config(tmp_path, config)
     assert result.code == 4
     pages = {s["url"].removeprefix(base): s for s in result.sources() if s["kind"] == "page"}
     assert {p: (s["status"], s["items"]) for p, s in pages.items()} == {p: ("failed", 0) for p in blocks}
@@ -270,7 +255,7 @@ def test_r5_next_request_to_a_host_waits_for_retry_after(tmp_path: Path, status:
     with FaultServerProcess(Plan(sites={"main": site}), tmp_path / "srv") as server:
         config = config_toml([{"id": ORG, "web": [{"type": "feed", "url": server.url() + "/feed.xml"}]}],
                              concurrency_per_host=1, retries=2)
-        result = run_parity(tmp_path, config, command="crawl")
+        result = run_config(tmp_path, config, command="crawl")
     assert result.code == 0, result.stderr[-2000:]
     assert len([w for w in jsonl(result.out / "web.jsonl") if w.get("text_origin") == "page"]) == 10
     log = server.log()

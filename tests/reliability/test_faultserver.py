@@ -11,18 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.faultserver import (
-    FAULT_KINDS,
-    FaultServer,
-    FaultServerProcess,
-    Plan,
-    Rule,
-    SitePlan,
-    page_path,
-    page_token,
-    permanent_faults,
-    transient_faults,
-)
+from tests.support.fault_plan import Plan, Rule, SitePlan, page_path, page_token, permanent_faults, transient_faults
+from tests.support.faults import FAULT_KINDS
+from tests.support.faultserver import FaultServer, FaultServerProcess
 
 pytestmark = pytest.mark.timeout(60)
 

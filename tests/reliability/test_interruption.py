@@ -19,16 +19,11 @@ from typing import Any
 
 import pytest
 
-from tests.faultserver import FaultServerProcess, Plan, SitePlan, page_path, page_token
-from tests.reliability.harness import (
-    ORG,
-    config_toml,
-    jsonl,
-    run_parity,
-    signal_group,
-    start_parity,
-    store_rows,
-)
+from tests.reliability.harness import ORG, jsonl, run_config, start_config, store_rows
+from tests.support.config import config_toml
+from tests.support.fault_plan import Plan, SitePlan, page_path, page_token
+from tests.support.faultserver import FaultServerProcess
+from tests.support.run import signal_group
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
 
@@ -99,7 +94,7 @@ def test_r8_sigint_graceful_stop_exit_130_and_the_rerun_resumes(tmp_path: Path) 
     seed = 111
     with FaultServerProcess(Plan(sites={"main": site(seed)}), tmp_path / "srv") as server:
         base = server.url()
-        proc, out, store = start_parity(tmp_path, crawl_config(base), "--now", "2026-03-10T12:00:00Z")
+        proc, out, store = start_config(tmp_path, crawl_config(base), "--now", "2026-03-10T12:00:00Z")
         at_signal = wait_for_items(proc, store, 100)
         started = time.monotonic()
         signal_group(proc, signal.SIGINT)  # Ctrl-C: the whole foreground group (parity and its crawl child)
@@ -115,7 +110,7 @@ def test_r8_sigint_graceful_stop_exit_130_and_the_rerun_resumes(tmp_path: Path) 
         assert len(done_first) == first_items  # every done row has its item (same transaction)
         hits_first = page_hits(server.log())
 
-        second = run_parity(tmp_path, crawl_config(base), command="crawl", out_name="out2")
+        second = run_config(tmp_path, crawl_config(base), command="crawl", out_name="out2")
         log = server.log()
     assert second.code == 0, second.stderr[-3000:]
     check_complete(second.out, base, seed)
@@ -134,7 +129,7 @@ def test_sigint_to_the_parity_process_alone_is_passed_on(tmp_path: Path) -> None
     """A scheduler's ``kill -INT <pid>`` reaches only parity: it forwards the signal to the crawl child."""
     seed = 112
     with FaultServerProcess(Plan(sites={"main": site(seed, 300)}), tmp_path / "srv") as server:
-        proc, out, store = start_parity(tmp_path, crawl_config(server.url()), command="crawl")
+        proc, out, store = start_config(tmp_path, crawl_config(server.url()), command="crawl")
         wait_for_items(proc, store, 50)
         proc.send_signal(signal.SIGINT)
         _, stderr = proc.communicate(timeout=60)
@@ -154,7 +149,7 @@ def test_r9_sigkill_at_a_random_point_then_the_rerun_completes(tmp_path: Path, s
     kill_after = random.Random(seed).randint(20, R9_PAGES - 30)
     with FaultServerProcess(Plan(sites={"main": site(120 + seed, R9_PAGES)}), tmp_path / "srv") as server:
         base = server.url()
-        proc, out, store = start_parity(tmp_path, crawl_config(base), command="crawl")
+        proc, out, store = start_config(tmp_path, crawl_config(base), command="crawl")
         wait_for_items(proc, store, kill_after)
         signal_group(proc, signal.SIGKILL)  # parity and the crawl child die at once, mid-write
         proc.communicate(timeout=30)
@@ -163,7 +158,7 @@ def test_r9_sigkill_at_a_random_point_then_the_rerun_completes(tmp_path: Path, s
         assert kill_after <= killed_items < R9_PAGES
         done_before = done_pages(store)
         assert len(done_before) == killed_items
-        second = run_parity(tmp_path, crawl_config(base), command="crawl", out_name="out2")
+        second = run_config(tmp_path, crawl_config(base), command="crawl", out_name="out2")
         log = server.log()
     assert second.code == 0, second.stderr[-3000:]
     check_complete(second.out, base, 120 + seed, R9_PAGES)
@@ -181,7 +176,7 @@ def test_corrupt_ledger_is_replaced_with_a_warning_not_a_traceback(tmp_path: Pat
     seed = 131
     with FaultServerProcess(Plan(sites={"main": site(seed, 120)}), tmp_path / "srv") as server:
         base = server.url()
-        proc, out, store = start_parity(tmp_path, crawl_config(base), command="crawl")
+        proc, out, store = start_config(tmp_path, crawl_config(base), command="crawl")
         wait_for_items(proc, store, 40)
         signal_group(proc, signal.SIGKILL)
         proc.communicate(timeout=30)
@@ -190,7 +185,7 @@ def test_corrupt_ledger_is_replaced_with_a_warning_not_a_traceback(tmp_path: Pat
         db.execute("UPDATE crawl_ledger SET state = 'exploded' WHERE rowid % 7 = 0")
         db.commit()
         db.close()
-        rows_damaged = run_parity(tmp_path, crawl_config(base), command="crawl", out_name="out2")
+        rows_damaged = run_config(tmp_path, crawl_config(base), command="crawl", out_name="out2")
         assert rows_damaged.code == 0, rows_damaged.stderr[-3000:]
         assert "ledger" in rows_damaged.stderr.lower() and "WARNING" in rows_damaged.stderr
         check_complete(rows_damaged.out, base, seed, 120)
@@ -202,7 +197,7 @@ def test_corrupt_ledger_is_replaced_with_a_warning_not_a_traceback(tmp_path: Pat
         db.execute("UPDATE runs SET started_at = 'yesterday-ish'")
         db.commit()
         db.close()
-        table_damaged = run_parity(tmp_path, crawl_config(base), command="crawl", out_name="out3")
+        table_damaged = run_config(tmp_path, crawl_config(base), command="crawl", out_name="out3")
     assert table_damaged.code == 0, table_damaged.stderr[-3000:]
     assert "ledger" in table_damaged.stderr.lower() and "WARNING" in table_damaged.stderr
     check_complete(table_damaged.out, base, seed, 120)
@@ -214,7 +209,7 @@ def test_corrupt_store_file_is_exit_2_with_one_line(tmp_path: Path) -> None:
     store = tmp_path / "store.sqlite"
     store.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 64)
     with FaultServerProcess(Plan(sites={"main": site(132, 5)}), tmp_path / "srv") as server:
-        result = run_parity(tmp_path, crawl_config(server.url()), command="crawl")
+        result = run_config(tmp_path, crawl_config(server.url()), command="crawl")
     assert result.code == 2
     lines = [x for x in result.stderr.splitlines() if str(store) in x]
     assert len(lines) == 1 and "not a usable SQLite store" in lines[0]

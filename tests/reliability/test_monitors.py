@@ -119,8 +119,10 @@ def test_review_returns_failed_checks_and_kept_stats_for_the_store() -> None:
 @pytest.mark.timeout(120)
 def test_monitors_turn_a_thin_crawl_into_partial_and_exit_4(tmp_path: Any) -> None:
     """A feed and a listing that answer 200 but list nothing (a redesign, a broken CMS): no accusation."""
-    from tests.faultserver import FaultServerProcess, Plan, SitePlan
-    from tests.reliability.harness import ORG, config_toml, latest_source_details, post, run_parity, write_jsonl
+    from tests.reliability.harness import ORG, latest_source_details, post, run_config, write_jsonl
+    from tests.support.config import config_toml
+    from tests.support.fault_plan import Plan, SitePlan
+    from tests.support.faultserver import FaultServerProcess
 
     empty_feed = ('<?xml version="1.0"?><rss version="2.0"><channel><title>Felby</title><link>http://x/</link>'
                   "<description>Nyheter</description></channel></rss>")
@@ -133,7 +135,7 @@ def test_monitors_turn_a_thin_crawl_into_partial_and_exit_4(tmp_path: Any) -> No
         config = config_toml([{"id": ORG, "web": [{"type": "feed", "url": base + "/tom-feed.xml"},
                                                   {"type": "listing", "url": base + "/nyheter/", "follow": "/nyheter/"}],
                                "social": [{"platform": "file", "path": str(posts)}]}])
-        result = run_parity(tmp_path, config)
+        result = run_config(tmp_path, config)
     assert result.code == 4, result.stderr[-2000:]
     web = {s["kind"]: s for s in result.sources() if s["kind"] in ("feed", "listing")}
     for kind in ("feed", "listing"):

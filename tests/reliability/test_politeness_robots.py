@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
-from tests.faultserver import FaultServerProcess, Plan, Rule, SitePlan
-from tests.reliability.harness import ORG, config_toml, jsonl, latest_source_details, post, run_parity, write_jsonl
+from tests.reliability.harness import ORG, jsonl, latest_source_details, post, run_config, write_jsonl
+from tests.support.config import config_toml
+from tests.support.fault_plan import Plan, Rule, SitePlan
+from tests.support.faultserver import FaultServerProcess
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 
@@ -45,7 +47,7 @@ def test_r6_robots_rules_404_503_and_hang(tmp_path: Path) -> None:
         web.append({"type": "feed", "url": urls["rules"] + "/feed.xml"})
         config = config_toml([{"id": ORG, "web": web, "social": [{"platform": "file", "path": str(posts_file)}]}],
                              timeout_seconds=1.0, retries=1)
-        result = run_parity(tmp_path, config)
+        result = run_config(tmp_path, config)
     log = server.log()
     assert result.code == 4
     hits: dict[str, Counter[str]] = {h: Counter() for h in plan.sites}
@@ -80,7 +82,7 @@ def test_r7_one_request_at_a_time_per_host_across_sources(tmp_path: Path) -> Non
         config = config_toml([{"id": ORG, "web": [{"type": "feed", "url": base + "/feed.xml"},
                                                   {"type": "sitemap", "url": base + "/sitemap.xml"}]}],
                              concurrency_per_host=1, delay_seconds=delay, autothrottle=False)
-        result = run_parity(tmp_path, config, command="crawl")
+        result = run_config(tmp_path, config, command="crawl")
     log = server.log()
     assert result.code == 0, result.stderr[-2000:]
     assert len(jsonl(result.out / "web.jsonl")) == 8
@@ -98,7 +100,7 @@ def test_r7_concurrency_limit_holds_without_delay(tmp_path: Path) -> None:
     with FaultServerProcess(Plan(sites={"main": site}), tmp_path / "srv") as server:
         config = config_toml([{"id": ORG, "web": [{"type": "sitemap", "url": server.url() + "/sitemap.xml"}]}],
                              concurrency_per_host=2)
-        result = run_parity(tmp_path, config, command="crawl")
+        result = run_config(tmp_path, config, command="crawl")
     log = server.log()
     assert result.code == 0
     assert len(jsonl(result.out / "web.jsonl")) == 12
@@ -113,7 +115,7 @@ def _page_gaps_and_peak(tmp_path: Path, autothrottle: bool) -> tuple[list[float]
     with FaultServerProcess(Plan(sites={"main": site}), tmp_path / "srv") as server:
         config = config_toml([{"id": ORG, "web": [{"type": "sitemap", "url": server.url() + "/sitemap.xml"}]}],
                              concurrency_per_host=4, delay_seconds=0.05, autothrottle=autothrottle)
-        result = run_parity(tmp_path, config, command="crawl")
+        result = run_config(tmp_path, config, command="crawl")
     assert result.code == 0, result.stderr[-2000:]
     assert len(jsonl(result.out / "web.jsonl")) == 20
     pages = [e for e in server.log() if e["target"].startswith("/news/")]

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.faultserver import FaultServerProcess, Plan, Rule, SitePlan, page_path
-from tests.reliability.harness import ORG, config_toml, jsonl, post, run_parity, store_rows, write_jsonl
+from tests.reliability.harness import ORG, jsonl, post, run_config, store_rows, write_jsonl
+from tests.support.config import config_toml
+from tests.support.fault_plan import Plan, Rule, SitePlan, page_path
+from tests.support.faultserver import FaultServerProcess
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 
@@ -51,7 +53,7 @@ def test_hostile_xml_in_feeds_and_sitemaps_is_refused(tmp_path: Path) -> None:
         base = server.url()
         sources = [{"type": "feed" if "feed" in p else "sitemap", "url": base + p} for p in HOSTILE]
         sources.append({"type": "sitemap", "url": base + "/bomb-sitemap.xml.gz"})
-        result = run_parity(tmp_path, config_toml([{"id": ORG, "web": sources}], retries=0), command="crawl")
+        result = run_config(tmp_path, config_toml([{"id": ORG, "web": sources}], retries=0), command="crawl")
     log = server.log()
     assert result.code == 4
     lines = {s["url"].removeprefix(base): s for s in result.sources()}
@@ -81,7 +83,7 @@ def test_crawl_stays_on_the_configured_host(tmp_path: Path, allow: bool) -> None
         config = config_toml([{"id": ORG, "web": [{"type": "sitemap", "url": base + "/sitemap.xml"},
                                                   {"type": "page", "url": base + "/flyttad"}]}],
                              allow_offsite_redirects=allow)
-        result = run_parity(tmp_path, config, command="crawl")
+        result = run_config(tmp_path, config, command="crawl")
     other_hits = sorted(e["target"] for e in server.log() if e["host"] == "other")
     sources = {s["kind"]: s for s in result.sources()}
     assert sources["sitemap"]["status"] == "ok" and sources["sitemap"]["items"] == 3  # its own 3 pages only
@@ -109,7 +111,7 @@ def test_token_canaries_never_leave_the_authorization_header(tmp_path: Path) -> 
             {"platform": "facebook", "page_id": "4711", "token_env": "FB_TOKEN", "api": base},
             {"platform": "x", "user_id": "4712", "token_env": "X_TOKEN", "api": base},
         ]}], retries=1)
-        result = run_parity(tmp_path, config, "--verbose", "--warc",
+        result = run_config(tmp_path, config, "--verbose", "--warc",
                             env={"FB_TOKEN": fb, "X_TOKEN": x, "PARITY_DEBUG": "1"})
     log = server.log()
     assert result.code == 4
@@ -152,7 +154,7 @@ def test_report_escapes_scraped_and_posted_content(tmp_path: Path) -> None:
         ])
         config = config_toml([{"id": ORG, "web": [{"type": "page", "url": base + "/vatten"}],
                                "social": [{"platform": "file", "path": str(posts)}]}])
-        result = run_parity(tmp_path, config)
+        result = run_config(tmp_path, config)
     assert result.code in (0, 3), result.stderr[-2000:]
     [item] = jsonl(result.out / "web.jsonl")
     assert item["title"] == XSS_TITLE and XSS_TEXT in item["text"]  # the store keeps what the page said ...

@@ -8,9 +8,6 @@ reader the archive tools use, so "valid" means: that reader gets through every r
 from __future__ import annotations
 
 import gzip
-import os
-import subprocess
-import sys
 import time
 import zlib
 from collections import Counter
@@ -22,12 +19,14 @@ from scrapy.http import Request, Response
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.warc import REDACTED, WarcFile
-from parity.demo.graph_emulator import GraphEmulator
-from parity.demo.x_emulator import XApiEmulator
-from tests.conftest import ROOT
-from tests.faultserver import FaultServerProcess, Plan, Rule, SitePlan, page_path
-from tests.reliability.harness import ORG, config_toml, run_parity, signal_group, start_parity
+from tests.reliability.harness import ORG, run_config, start_config
 from tests.social import worlds
+from tests.support.config import config_toml
+from tests.support.fault_plan import Plan, Rule, SitePlan, page_path
+from tests.support.faultserver import FaultServerProcess
+from tests.support.graph_emulator import GraphEmulator
+from tests.support.run import run_crawl, signal_group
+from tests.support.x_emulator import XApiEmulator
 
 EVIDENCE = ("<!DOCTYPE html><html lang='sv'><head><meta charset='utf-8'><title>Vattenavstängning</title></head>"
             "<body><main><article><h1>Vattenavstängning i Österåker</h1><p>Vattnet stängs av på Storgatan "
@@ -124,7 +123,7 @@ def test_crawl_archives_each_answered_response_byte_for_byte_and_appends(tmp_pat
         base = server.url()
         config = config_toml([{"id": ORG, "web": [{"type": "sitemap", "url": base + "/sitemap.xml"},
                                                   {"type": "page", "url": base + "/evidence"}]}])
-        first = run_parity(tmp_path, config, "--warc", command="crawl")
+        first = run_config(tmp_path, config, "--warc", command="crawl")
         log = server.log()
         warc = first.out / "crawl.warc.gz"
         assert first.code == 0, first.stderr[-2000:]
@@ -143,7 +142,7 @@ def test_crawl_archives_each_answered_response_byte_for_byte_and_appends(tmp_pat
         assert all(r["warc"].get("WARC-Date") for r in responses)
 
         # A rerun into the same folder appends: the file stays readable, both runs are in it.
-        second = run_parity(tmp_path, config, "--warc", command="crawl")
+        second = run_config(tmp_path, config, "--warc", command="crawl")
         assert second.code == 0, second.stderr[-2000:]
         log2 = server.log()[len(log):]
     got = records(warc)
@@ -159,7 +158,7 @@ def test_sigint_leaves_a_readable_archive(tmp_path: Path) -> None:
         base = server.url()
         config = config_toml([{"id": ORG, "web": [{"type": "sitemap", "url": base + "/sitemap.xml"}]}],
                              concurrency_per_host=4, timeout_seconds=5.0, retries=1)
-        proc, out, _store = start_parity(tmp_path, config, "--warc", command="crawl")
+        proc, out, _store = start_config(tmp_path, config, "--warc", command="crawl")
         warc = out / "crawl.warc.gz"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and proc.poll() is None:
@@ -185,8 +184,8 @@ def test_no_archive_unless_asked_and_the_config_switch(tmp_path: Path) -> None:
     with FaultServerProcess(Plan(sites={"main": main}), tmp_path / "srv") as server:
         base = server.url()
         web = [{"id": ORG, "web": [{"type": "sitemap", "url": base + "/sitemap.xml"}]}]
-        on = run_parity(tmp_path, config_toml(web, warc=True), out_name="on")  # first: the pages are new
-        off = run_parity(tmp_path, config_toml(web), out_name="off")
+        on = run_config(tmp_path, config_toml(web, warc=True), out_name="on")  # first: the pages are new
+        off = run_config(tmp_path, config_toml(web), out_name="off")
         off_hits = len(server.log()) - 4
     assert off.code == 0 and on.code == 0, off.stderr[-1000:] + on.stderr[-1000:]
     assert off_hits >= 2 and (off.out / "report.html").is_file()  # the second run did fetch (robots, sitemap) ...
@@ -206,20 +205,14 @@ def test_api_responses_are_archived_without_the_tokens(tmp_path: Path) -> None:
     x = XApiEmulator(worlds.x_world().users.values(), bearer_tokens=(canary_x,))
     with worlds.serving(graph=graph, x=x) as (servers, log):
         base = {name: server.base_url for name, server in servers.items()}
-        config = worlds.config([
-            f'{{ platform = "facebook", page_id = "{worlds.PAGE_ID}", token_env = "FB_TOKEN", api = "{base["graph"]}" }}',
-            f'{{ platform = "x", user_id = "{worlds.X_USER}", token_env = "X_TOKEN", api = "{base["x"]}" }}',
-        ])
+        config = worlds.config([worlds.source("facebook", base["graph"]), worlds.source("x", base["x"])])
         (tmp_path / "social.toml").write_text(config, encoding="utf-8")
         warc = tmp_path / "out" / "crawl.warc.gz"
-        env = {**os.environ, "FB_TOKEN": canary_fb, "X_TOKEN": canary_x}
-        result = subprocess.run(
-            [sys.executable, "-m", "crawler.run", "--config", str(tmp_path / "social.toml"), "--store",
-             str(tmp_path / "store.sqlite"), "--run-id", "r1", "--now", "2026-03-12T12:00:00Z", "--warc", str(warc),
-             "--verbose"],
-            capture_output=True, text=True, cwd=ROOT, timeout=90, env=env)
+        result = run_crawl("--config", tmp_path / "social.toml", "--store", tmp_path / "store.sqlite", "--run-id", "r1",
+                           "--now", "2026-03-12T12:00:00Z", "--warc", warc, "--verbose",
+                           timeout=90, env={"FB_TOKEN": canary_fb, "X_TOKEN": canary_x})
         answered = Counter((e.server, e.target) for e in log.entries)
-    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert result.code == 0, result.stderr[-3000:]
     raw = decompressed(warc)
     for canary in (canary_fb, canary_x, canary_fb[:12], canary_x[:12]):
         assert canary.encode() not in raw, "token leaked into the WARC"

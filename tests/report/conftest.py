@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import fcntl
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
 from tests.support.browser import Browser, BrowserError, axe_source
+from tests.support.run import run_parity
 
 
 def _shared_temp(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -34,11 +32,10 @@ def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with open(shared / "browser-demo.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (out / "report.html").is_file():
-            result = subprocess.run([sys.executable, "-m", "parity.cli", "demo", "--out", str(out)],
-                                    check=False, capture_output=True, text=True, cwd=ROOT, timeout=300)
-            if result.returncode != 0 or not (out / "report.html").is_file():
+            result = run_parity("demo", "--out", out, timeout=300, allow_traceback=True)
+            if result.code != 0 or not (out / "report.html").is_file():
                 last = (result.stderr.strip().splitlines() or ["no output"])[-1]
-                pytest.fail(f"parity demo exited {result.returncode}: {last}", pytrace=False)
+                pytest.fail(f"parity demo exited {result.code}: {last}", pytrace=False)
     return out / "report.html"
 
 

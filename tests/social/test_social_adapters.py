@@ -15,14 +15,15 @@ from types import SimpleNamespace
 import pytest
 
 from crawler.middlewares.ratelimit import graph_usage_wait, wait_from_response
-from crawler.pages.graph import facebook_post_to_post, graph_time, instagram_media_to_post, next_page, unshim
-from crawler.pages.mastodon import rss_to_posts, webfinger_target
-from crawler.pages.social_feed import feed_key, feed_post_to_post, parse_social_feed
-from crawler.pages.x_api import includes_index, tweet_to_post
-from crawler.pages.youtube import parse_youtube_feed, video_to_post
+from crawler.pages.page_input import PageInput
+from crawler.pages.social.graph import facebook_post_to_post, graph_time, instagram_media_to_post, next_page, unshim
+from crawler.pages.social.mastodon import rss_to_posts, webfinger_target
+from crawler.pages.social.social_feed import feed_key, feed_post_to_post, parse_social_feed
+from crawler.pages.social.x_api import includes_index, tweet_to_post
+from crawler.pages.social.youtube import parse_youtube_feed, video_to_post
 from crawler.spiders.social import api_error_message, strip_secrets
-from parity.demo.httpserver import Request
 from parity.core.records import Media, Post
+from parity.demo.httpmsg import Request
 from parity.report.summary import image_without_alt, summarise
 from tests.social import worlds
 
@@ -37,7 +38,7 @@ FEEDS = "reference/feeds"
 ])
 def test_youtube_recorded_feeds(shared_dir: Path, name: str, channel: str, first: str, first_published: str) -> None:
     path = shared_dir / FEEDS / "youtube" / name
-    title, videos = parse_youtube_feed(str(path), path.read_bytes())
+    title, videos = parse_youtube_feed(PageInput(str(path), None, path.read_bytes()))
     assert len(videos) == 15 and title
     assert {v.channel_id for v in videos} == {channel}  # entries carry the UC prefix even where the feed lacks it
     post = video_to_post(videos[0], "o", channel, title)
@@ -50,7 +51,7 @@ def test_youtube_recorded_feeds(shared_dir: Path, name: str, channel: str, first
 
 def test_youtube_description_links(shared_dir: Path) -> None:
     path = shared_dir / FEEDS / "youtube" / "capyreader-atom-feed-youtube-digitalfoundry-2025.xml"
-    _, videos = parse_youtube_feed(str(path), path.read_bytes())
+    _, videos = parse_youtube_feed(PageInput(str(path), None, path.read_bytes()))
     post = video_to_post(videos[0], "o", "UC9PBzalIcEQCsiIkq36PyUA")
     assert post.links == ["https://store.digitalfoundry.net", "https://bit.ly/3jEGjvx", "http://bit.ly/DFSubscribe"]
 
@@ -61,7 +62,7 @@ def test_youtube_description_links(shared_dir: Path) -> None:
 def test_rss_bridge_formats(shared_dir: Path, name: str) -> None:
     path = shared_dir / FEEDS / "rss-bridge" / name
     url = "https://bridge.example/?action=display&bridge=Test&format=x"
-    items = parse_social_feed(url, {}, path.read_bytes())
+    items = parse_social_feed(PageInput(url, {}, path.read_bytes()))
     posts = [feed_post_to_post(i, "o", feed_key(url), "facebook", None) for i in items]
     assert len(posts) == 4 and {p.platform for p in posts} == {"facebook"}
     by_url = {p.url: p for p in posts}
@@ -83,7 +84,7 @@ def test_bridge_quirks_missing_title_date_and_empty_content() -> None:
     for fmt in ("Atom", "Json", "Mrss"):
         url = f"http://bridge/?action=display&bridge=FacebookBridge&u=sjobacka&format={fmt}"
         body = app.handle(Request.get(url.removeprefix("http://bridge"), base_url="http://bridge")).body
-        posts = [feed_post_to_post(i, "o", "k", "facebook", None) for i in parse_social_feed(url, {}, body)]
+        posts = [feed_post_to_post(i, "o", "k", "facebook", None) for i in parse_social_feed(PageInput(url, {}, body))]
         by_url = {p.url.rsplit("/", 1)[1]: p for p in posts}
         assert by_url["pfbid03"].published_at is None  # no timestamp: null, never "now"
         assert by_url["pfbid03"].text == "Inlägg utan datum"
@@ -101,7 +102,7 @@ def test_mastodon_rss_fallback_keeps_api_ids_and_alt_text() -> None:
     app = make_instance(count=12)
     rss = get(app, "/@kommun.rss?limit=200")
     api = get(app, "/api/v1/accounts/109348713215804416/statuses?limit=40").json_body()
-    posts = rss_to_posts(f"{BASE}/@kommun.rss", rss.body, "o", "kommun@social.demo")
+    posts = rss_to_posts(PageInput(f"{BASE}/@kommun.rss", None, rss.body), "o", "kommun@social.demo")
     api_ids = {f"mastodon:kommun@social.demo:{s['id']}" for s in api if not s["reblog"]
                and (not s["in_reply_to_id"] or s["in_reply_to_account_id"] == s["account"]["id"])}
     assert {p.id for p in posts} == api_ids
@@ -126,7 +127,7 @@ def _graph_page(path: str) -> dict:
 
 
 def test_facebook_posts_from_graph_payloads() -> None:
-    from crawler.pages.graph import POST_FIELDS
+    from crawler.pages.social.graph import POST_FIELDS
 
     page = _graph_page(f"/v21.0/{worlds.PAGE_ID}/posts?limit=100&fields={POST_FIELDS}")
     posts = {p.id.rsplit("_", 1)[1]: p for p in (facebook_post_to_post(i, "o", worlds.PAGE_ID) for i in page["data"])}
@@ -143,7 +144,7 @@ def test_facebook_posts_from_graph_payloads() -> None:
 
 
 def test_instagram_media_alt_text_and_carousel() -> None:
-    from crawler.pages.graph import MEDIA_FIELDS
+    from crawler.pages.social.graph import MEDIA_FIELDS
 
     page = _graph_page(f"/v21.0/{worlds.IG_USER}/media?fields={MEDIA_FIELDS}")
     posts = {p.id.rsplit(":", 1)[1]: p for p in (instagram_media_to_post(i, "o", worlds.IG_USER) for i in page["data"])}
@@ -157,7 +158,7 @@ def test_instagram_media_alt_text_and_carousel() -> None:
 
 # --- X --------------------------------------------------------------------------------------------
 def test_x_timeline_payload() -> None:
-    from crawler.pages.x_api import EXPANSIONS, MEDIA_FIELDS, TWEET_FIELDS, USER_FIELDS
+    from crawler.pages.social.x_api import EXPANSIONS, MEDIA_FIELDS, TWEET_FIELDS, USER_FIELDS
 
     app = worlds.x_world()
     target = (f"/2/users/{worlds.X_USER}/tweets?max_results=100&tweet.fields={TWEET_FIELDS}&expansions={EXPANSIONS}"

@@ -11,24 +11,22 @@ import datetime as dt
 import gzip
 import json
 import math
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from parity.demo.faults import Fault
-from parity.demo.graph_emulator import GraphEmulator
 from parity.demo.mastodon_entities import snowflake_id
-from parity.demo.x_emulator import XApiEmulator
-from parity.demo.youtube_emulator import YoutubeFeedEmulator
-from tests.conftest import ROOT
 from tests.demo.test_bluesky_emulator import make_appview
 from tests.demo.test_mastodon_emulator import ACCOUNT_ID, T0, make_instance
 from tests.social import worlds
 from tests.social.test_exports_import import META_FB
+from tests.support.config import config_toml
+from tests.support.faults import Fault
+from tests.support.graph_emulator import GraphEmulator
+from tests.support.run import run_parity
+from tests.support.x_emulator import XApiEmulator
+from tests.support.youtube_emulator import YoutubeFeedEmulator
 
 pytestmark = pytest.mark.slow
 
@@ -42,7 +40,7 @@ def jsonl(path: Path) -> list[dict[str, Any]]:
 
 def bluesky_pages(count: int) -> int:
     """How many getAuthorFeed pages the crawler's walk takes (limit 100, its filter), read off the emulator."""
-    from parity.demo.httpserver import Request
+    from parity.demo.httpmsg import Request
 
     app, pages, cursor = make_appview(count=count), 0, None
     while True:
@@ -64,15 +62,15 @@ def test_every_platform_collects_kinds_links_dates_and_media(tmp_path: Path) -> 
                         bridge=worlds.bridge_world()) as (servers, log):
         base = {name: server.base_url for name, server in servers.items()}
         config = worlds.config([
-            f'{{ platform = "facebook", page_id = "{worlds.PAGE_ID}", token_env = "FB_TOKEN", api = "{base["graph"]}" }}',
-            f'{{ platform = "instagram", user_id = "{worlds.IG_USER}", token_env = "FB_TOKEN", api = "{base["graph"]}" }}',
-            f'{{ platform = "x", user_id = "{worlds.X_USER}", token_env = "X_TOKEN", api = "{base["x"]}" }}',
-            f'{{ platform = "youtube", channel_id = "{worlds.CHANNEL}", api = "{base["yt"]}" }}',
-            '{ platform = "rss", url = "https://bridge.example/?action=display&bridge=FacebookBridge&u=sjobacka'
-            f'&format=Atom", as_platform = "facebook", api = "{base["bridge"]}" }}',
-            f'{{ platform = "file", path = "{export}" }}',
+            worlds.source("facebook", base["graph"]),
+            worlds.source("instagram", base["graph"]),
+            worlds.source("x", base["x"]),
+            worlds.source("youtube", base["yt"]),
+            worlds.source("rss", url="https://bridge.example/?action=display&bridge=FacebookBridge&u=sjobacka"
+                          "&format=Atom", as_platform="facebook", api=base["bridge"]),
+            worlds.source("file", path=str(export)),
         ])
-        result = worlds.run_crawl(tmp_path, config, env={"FB_TOKEN": worlds.GRAPH_TOKEN, "X_TOKEN": worlds.X_TOKEN})
+        result = worlds.crawl(tmp_path, config, env={"FB_TOKEN": worlds.GRAPH_TOKEN, "X_TOKEN": worlds.X_TOKEN})
         counts = {name: log.counts(name) for name in servers}
         statuses = log.statuses("yt")
     assert result.code == 0, result.stderr[-2000:]
@@ -119,23 +117,19 @@ def test_tokens_never_reach_outputs_logs_or_store(tmp_path: Path) -> None:
     with worlds.serving(graph=graph, x=x, mastodon=locked) as (servers, log):
         base = {name: server.base_url for name, server in servers.items()}
         config = worlds.config([
-            f'{{ platform = "facebook", page_id = "{worlds.PAGE_ID}", token_env = "FB_TOKEN", api = "{base["graph"]}" }}',
-            f'{{ platform = "instagram", user_id = "{worlds.IG_USER}", token_env = "FB_TOKEN", api = "{base["graph"]}" }}',
-            f'{{ platform = "x", user_id = "{worlds.X_USER}", token_env = "X_TOKEN", api = "{base["x"]}" }}',
-            '{ platform = "x", user_id = "4242", token_env = "X_TOKEN_NOT_SET" }',
-            f'{{ platform = "mastodon", account = "kommun@social.demo", api = "{base["mastodon"]}" }}',
-        ], extra="window_days = 400")
+            worlds.source("facebook", base["graph"]),
+            worlds.source("instagram", base["graph"]),
+            worlds.source("x", base["x"]),
+            worlds.source("x", user_id="4242", token_env="X_TOKEN_NOT_SET"),
+            worlds.source("mastodon", base["mastodon"]),
+        ], window_days=400)
         (tmp_path / "audit.toml").write_text(config, encoding="utf-8")
-        env = {**{k: v for k, v in os.environ.items() if k != "X_TOKEN_NOT_SET"}, "FB_TOKEN": canary_fb,
-               "X_TOKEN": canary_x}
+        env = {"X_TOKEN_NOT_SET": None, "FB_TOKEN": canary_fb, "X_TOKEN": canary_x}
         out = tmp_path / "out"
-        result = subprocess.run(
-            [sys.executable, "-m", "parity.cli", "audit", str(tmp_path / "audit.toml"), "--out", str(out), "--store",
-             str(tmp_path / "store.sqlite"), "--format", "json", "--verbose", "--warc"],
-            capture_output=True, text=True, cwd=ROOT, timeout=180, env=env)
+        result = run_parity("audit", tmp_path / "audit.toml", "--out", out, "--store", tmp_path / "store.sqlite",
+                            "--format", "json", "--verbose", "--warc", timeout=180, env=env)
         graph_pages = log.count(f"/v21.0/{worlds.PAGE_ID}/posts", "graph")
-    assert "Traceback" not in result.stderr, result.stderr[-3000:]
-    assert result.returncode == 4, result.stderr[-3000:]  # one source failed ⇒ incomplete
+    assert result.code == 4, result.stderr[-3000:]  # one source failed ⇒ incomplete
     assert graph_pages >= 4  # several pages, each following a `next` that carried the token
     sources = {(s["kind"], s["url"]): s for s in jsonl(out / "sources.jsonl")}
     missing = sources[("x", "https://x.com/i/user/4242")] if ("x", "https://x.com/i/user/4242") in sources else next(
@@ -184,33 +178,28 @@ def test_rate_limits_429_and_5xx_with_request_counts(tmp_path: Path) -> None:
         servers["g500"].faults.add(Fault(status=500, path=f"/v21.0/{worlds.PAGE_ID}/posts", nth=2, times=1))
         servers["g503"].faults.add(Fault(status=503, path=f"/v21.0/{worlds.PAGE_ID}/posts"))
         base = {name: server.base_url for name, server in servers.items()}
-        orgs = {
-            "m429": f'{{ platform = "mastodon", account = "kommun@social.demo", api = "{base["m429"]}" }}',
-            "mgone": f'{{ platform = "mastodon", account = "kommun@social.demo", api = "{base["mgone"]}" }}',
-            "b429": f'{{ platform = "bluesky", account = "kommun.bsky.demo", api = "{base["b429"]}" }}',
-            "berr": f'{{ platform = "bluesky", account = "saknas.bsky.demo", api = "{base["berr"]}" }}',
-            "x429": f'{{ platform = "x", user_id = "{worlds.X_USER}", token_env = "X_TOKEN", api = "{base["x429"]}" }}',
-            "xgone": f'{{ platform = "x", user_id = "{worlds.X_USER}", token_env = "X_TOKEN", api = "{base["xgone"]}" }}',
-            "g500": f'{{ platform = "facebook", page_id = "{worlds.PAGE_ID}", token_env = "FB_TOKEN", api = "{base["g500"]}" }}',
-            "g503": f'{{ platform = "facebook", page_id = "{worlds.PAGE_ID}", token_env = "FB_TOKEN", api = "{base["g503"]}" }}',
-            "gthrottle": f'{{ platform = "facebook", page_id = "{worlds.PAGE_ID}", token_env = "FB_TOKEN", '
-                         f'api = "{base["gthrottle"]}" }}',
-            "ygone": f'{{ platform = "youtube", channel_id = "UCwrongChannelId000000000", api = "{base["ygone"]}" }}',
+        sources = {
+            "m429": worlds.source("mastodon", base["m429"]),
+            "mgone": worlds.source("mastodon", base["mgone"]),
+            "b429": worlds.source("bluesky", base["b429"], account="kommun.bsky.demo"),
+            "berr": worlds.source("bluesky", base["berr"], account="saknas.bsky.demo"),
+            "x429": worlds.source("x", base["x429"]),
+            "xgone": worlds.source("x", base["xgone"]),
+            "g500": worlds.source("facebook", base["g500"]),
+            "g503": worlds.source("facebook", base["g503"]),
+            "gthrottle": worlds.source("facebook", base["gthrottle"]),
+            "ygone": worlds.source("youtube", base["ygone"], channel_id="UCwrongChannelId000000000"),
         }
-        lines = ["[crawl]", "delay_seconds = 0", "concurrency_per_host = 2", "timeout_seconds = 10", "retries = 2",
-                 "max_retry_after_seconds = 5", "autothrottle = false", "window_days = 400"]
-        for org, source in orgs.items():
-            lines += ["", "[[org]]", f'id = "{org}"', f"social = [{source}]"]
-        (tmp_path / "limits.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        config = config_toml([{"id": org, "social": [source]} for org, source in sources.items()],
+                             base=worlds.SOCIAL_CRAWL, concurrency_per_host=2, max_retry_after_seconds=5,
+                             window_days=400)
+        (tmp_path / "limits.toml").write_text(config, encoding="utf-8")
         out = tmp_path / "out"
-        env = {**os.environ, "FB_TOKEN": worlds.GRAPH_TOKEN, "X_TOKEN": worlds.X_TOKEN}
-        result = subprocess.run(
-            [sys.executable, "-m", "parity.cli", "audit", str(tmp_path / "limits.toml"), "--out", str(out),
-             "--store", str(tmp_path / "store.sqlite"), "--format", "json"],
-            capture_output=True, text=True, cwd=ROOT, timeout=180, env=env)
+        result = run_parity("audit", tmp_path / "limits.toml", "--out", out, "--store", tmp_path / "store.sqlite",
+                            "--format", "json", timeout=180,
+                            env={"FB_TOKEN": worlds.GRAPH_TOKEN, "X_TOKEN": worlds.X_TOKEN})
         entries = {name: [e for e in log.entries if e.server == name and e.path != "/robots.txt"] for name in apps}
-    assert "Traceback" not in result.stderr, result.stderr[-3000:]
-    assert result.returncode == 4, result.stderr[-3000:]
+    assert result.code == 4, result.stderr[-3000:]
     sources = {s["org"]: s for s in jsonl(out / "sources.jsonl")}
 
     def hits(name: str, path: str) -> list[Any]:
@@ -255,9 +244,8 @@ def test_incremental_runs_detect_new_edited_and_deleted_posts(tmp_path: Path) ->
     ids = sorted((s.id for s in app.statuses.values() if s.account == "kommun" and not s.in_reply_to_id
                   and not s.reblog_of_id and s.visibility == "public"), key=lambda i: (len(i), i))
     with worlds.serving(m=app) as (servers, log):
-        config = worlds.config([f'{{ platform = "mastodon", account = "kommun@social.demo", api = "{servers["m"].base_url}" }}'],
-                               recheck_days=2)
-        first = worlds.run_crawl(tmp_path, config, now=now, run_id="r1")
+        config = worlds.config([worlds.source("mastodon", servers["m"].base_url)], recheck_days=2)
+        first = worlds.crawl(tmp_path, config, now=now, run_id="r1")
         first_pages = log.count(STATUSES, "m")
         state1 = first.state("mastodon")
         # Overnight: a new post, an edit, a deletion inside the re-check range, one far older.
@@ -270,13 +258,13 @@ def test_incremental_runs_detect_new_edited_and_deleted_posts(tmp_path: Path) ->
         del app.statuses[ids[40]]
         del app.statuses[ids[5]]
         log.clear()
-        second = worlds.run_crawl(tmp_path, config, now=now, run_id="r2")
+        second = worlds.crawl(tmp_path, config, now=now, run_id="r2")
         second_pages = log.count(STATUSES, "m")
         state2 = second.state("mastodon")
         # A third night fails half-way: nothing may be marked deleted, the cursor stays.
         del app.statuses[ids[41]]
         servers["m"].faults.add(Fault(status=503, path=STATUSES))
-        third = worlds.run_crawl(tmp_path, config, now=now + dt.timedelta(hours=1), run_id="r3")
+        third = worlds.crawl(tmp_path, config, now=now + dt.timedelta(hours=1), run_id="r3")
     assert first_pages == 2 and second_pages == 1  # the second night stops at the re-check horizon
     assert state1["complete"] and state1["since_id"] and state2["since_id"] == newest.id
     posts = third.posts()

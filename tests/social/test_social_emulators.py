@@ -24,10 +24,12 @@ import feedparser
 import pytest
 import requests
 
-from parity.demo.graph_emulator import GraphEmulator, parse_fields
-from parity.demo.httpserver import DemoServer, Request
-from parity.demo.x_emulator import TweetSpec, XApiEmulator, XUserSpec
+from parity.demo.httpmsg import Request
+from parity.demo.httpserver import DemoServer
 from tests.social import worlds
+from tests.support.graph_emulator import GraphEmulator
+from tests.support.graph_query import parse_fields
+from tests.support.x_emulator import TweetSpec, XApiEmulator, XUserSpec
 
 #: developers.facebook.com/docs/graph-api/reference/post (fields not deprecated in v3.3) and
 #: …/reference/story-attachment; …/instagram-platform/reference/instagram-media.
@@ -70,7 +72,7 @@ def test_graph_pages_until_next_is_absent_through_short_and_empty_pages() -> Non
 
 def test_graph_fields_are_the_documented_ones() -> None:
     app = worlds.graph_world()
-    from crawler.pages.graph import MEDIA_FIELDS, POST_FIELDS
+    from crawler.pages.social.graph import MEDIA_FIELDS, POST_FIELDS
 
     posts = graph_get(app, f"/v21.0/{worlds.PAGE_ID}/posts?limit=100&fields={POST_FIELDS}").json_body()["data"]
     for post in posts:

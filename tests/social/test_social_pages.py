@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crawler.pages.bluesky import expand_link_text, facet_links, facet_text, feed_item_to_post
-from crawler.pages.mastodon import mastodon_html_to_text, next_link, status_to_post
+from crawler.pages.social.bluesky import expand_link_text, facet_links, facet_text, feed_item_to_post
+from crawler.pages.social.mastodon import mastodon_html_to_text, next_link, status_to_post
 
 
 def cassette_responses(path: Path, needle: str) -> list[tuple[str, dict, str]]:

@@ -1,4 +1,4 @@
-"""Small emulator worlds for the social-collection tests, and a crawl runner (a subprocess, never in pytest).
+"""Small emulator worlds for the social-collection tests, their config, and a crawl of them (a subprocess).
 
 Every world is built relative to ``now`` so the 30-day window always covers it;
 ids never depend on the clock.
@@ -8,21 +8,26 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from parity.demo.graph_emulator import GraphEmulator, GraphPageSpec, GraphPostSpec, InstagramMediaSpec, InstagramUserSpec
-from parity.demo.httpserver import AccessLog, DemoServer
-from parity.demo.rssbridge_emulator import BridgeFeed, BridgeItem, RssBridgeEmulator
-from parity.demo.x_emulator import TweetSpec, XApiEmulator, XUserSpec
-from parity.demo.youtube_emulator import YoutubeChannelSpec, YoutubeFeedEmulator, YoutubeVideoSpec
-from tests.conftest import ROOT
+from parity.demo.accesslog import AccessLog
+from tests.support.config import config_toml
+from tests.support.fault_http import FaultyServer
+from tests.support.graph_emulator import (
+    GraphEmulator,
+    GraphPageSpec,
+    GraphPostSpec,
+    InstagramMediaSpec,
+    InstagramUserSpec,
+)
+from tests.support.rssbridge_emulator import BridgeFeed, BridgeItem, RssBridgeEmulator
+from tests.support.run import run_crawl
+from tests.support.x_emulator import TweetSpec, XApiEmulator, XUserSpec
+from tests.support.youtube_emulator import YoutubeChannelSpec, YoutubeFeedEmulator, YoutubeVideoSpec
 
 NOW = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 ORG = "sjobacka-kommun"
@@ -109,10 +114,10 @@ def bridge_world() -> RssBridgeEmulator:
 
 
 @contextmanager
-def serving(**apps: Any) -> Iterator[tuple[dict[str, DemoServer], AccessLog]]:
-    """Each app on its own 127.0.0.1 port, one shared access log."""
+def serving(**apps: Any) -> Iterator[tuple[dict[str, FaultyServer], AccessLog]]:
+    """Each app on its own 127.0.0.1 port (faults can be added per server), one shared access log."""
     log = AccessLog()
-    servers = {name: DemoServer(name, app, access_log=log) for name, app in apps.items()}
+    servers = {name: FaultyServer(name, app, access_log=log) for name, app in apps.items()}
     for server in servers.values():
         server.start()
     try:
@@ -122,16 +127,32 @@ def serving(**apps: Any) -> Iterator[tuple[dict[str, DemoServer], AccessLog]]:
             server.stop()
 
 
-def config(social: list[str], *, retries: int = 2, max_wait: float = 3, recheck_days: float | None = None,
-           extra: str = "") -> str:
-    lines = ["[crawl]", "delay_seconds = 0", "concurrency_per_host = 4", "timeout_seconds = 10",
-             f"retries = {retries}", f"max_retry_after_seconds = {max_wait}", "autothrottle = false"]
-    if recheck_days is not None:
-        lines.append(f"recheck_days = {recheck_days}")
-    lines += [extra, "", "[[org]]", f'id = "{ORG}"', 'name = "Sjöbacka kommun"', "social = ["]
-    lines += [f"  {entry}," for entry in social]
-    lines.append("]")
-    return "\n".join(lines) + "\n"
+#: The ids and token variables of this world's accounts, per platform.
+_SOURCE_DEFAULTS: dict[str, dict[str, str]] = {
+    "facebook": {"page_id": PAGE_ID, "token_env": "FB_TOKEN"},
+    "instagram": {"user_id": IG_USER, "token_env": "FB_TOKEN"},
+    "x": {"user_id": X_USER, "token_env": "X_TOKEN"},
+    "youtube": {"channel_id": CHANNEL},
+    "mastodon": {"account": "kommun@social.demo"},
+}
+
+
+def source(platform: str, api: str | None = None, **fields: str) -> dict[str, str]:
+    """A social source of this world (its ids and token variable by default; ``fields`` override) at ``api``."""
+    out = {"platform": platform, **_SOURCE_DEFAULTS.get(platform, {}), **fields}
+    if api is not None:
+        out["api"] = api
+    return out
+
+
+#: Crawl settings for the emulators: no delay, a generous timeout, two retries, short Retry-After waits.
+SOCIAL_CRAWL: dict[str, Any] = {"delay_seconds": 0, "concurrency_per_host": 4, "timeout_seconds": 10, "retries": 2,
+                                "max_retry_after_seconds": 3, "autothrottle": False}
+
+
+def config(social: list[dict[str, Any]], **crawl: Any) -> str:
+    """Sjöbacka with these social sources; ``crawl`` overrides :data:`SOCIAL_CRAWL`."""
+    return config_toml([{"id": ORG, "name": "Sjöbacka kommun", "social": social}], base=SOCIAL_CRAWL, **crawl)
 
 
 @dataclass
@@ -177,18 +198,13 @@ class CrawlResult:
         return next(json.loads(state) for key, state in rows if key_part in key)
 
 
-def run_crawl(tmp: Path, config_text: str, *, run_id: str = "r1", store: Path | None = None,
-              env: dict[str, str] | None = None, now: dt.datetime = NOW, verbose: bool = False,
-              timeout: float = 120) -> CrawlResult:
+def crawl(tmp: Path, config_text: str, *, run_id: str = "r1", store: Path | None = None,
+          env: dict[str, str] | None = None, now: dt.datetime = NOW, verbose: bool = False,
+          timeout: float = 120) -> CrawlResult:
+    """``python -m crawler.run`` on ``config_text`` (written to ``tmp/social.toml``) into ``store``."""
     path = tmp / "social.toml"
     path.write_text(config_text, encoding="utf-8")
     store = store or tmp / "store.sqlite"
-    cmd = [sys.executable, "-m", "crawler.run", "--config", str(path), "--store", str(store), "--run-id", run_id,
-           "--now", now.isoformat().replace("+00:00", "Z")]
-    if verbose:
-        cmd.append("--verbose")
-    full_env = {k: v for k, v in os.environ.items() if k not in ("FB_TOKEN", "IG_TOKEN", "X_TOKEN")}
-    full_env.update(env or {})
-    result = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=timeout, env=full_env)
-    assert "Traceback" not in result.stderr, result.stderr[-4000:]
-    return CrawlResult(result.returncode, result.stderr, store, run_id)
+    args = ["--config", path, "--store", store, "--run-id", run_id, "--now", now.isoformat().replace("+00:00", "Z")]
+    result = run_crawl(*args, *(["--verbose"] if verbose else []), env=env, timeout=timeout)
+    return CrawlResult(result.code, result.stderr, store, run_id)

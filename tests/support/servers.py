@@ -34,8 +34,9 @@ import stat
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NoReturn, Self, TypeVar
 
 import pytest
 
@@ -104,34 +105,48 @@ def _ping_redis(port: int) -> bool:
         return False
 
 
-class RedisServer:
-    """One redis-server process; ``restart()`` keeps its port and data (append-only file, fsync always)."""
+class _ServerProcess:
+    """What both servers share: a port kept across restarts, a log, stop and kill by signal.
 
-    def __init__(self, binary: Path | None = None, workdir: Path | None = None) -> None:
-        self.binary = binary or find_redis()
-        self.workdir = workdir or Path(tempfile.mkdtemp(prefix="parity-redis-"))
-        self._own_dir = workdir is None
+    A subclass gives its command line (``_argv``), its readiness check (``_ready``, which may
+    read the log after ``offset``: the lines of this start) and the signal of a graceful stop.
+    """
+
+    WHAT = "server"
+    STOP_SIGNAL = signal.SIGTERM
+    READY_SECONDS = 30.0
+    LOG_NAME = "server.log"
+
+    def __init__(self, workdir: Path, own_dir: bool = True, user: str | None = None) -> None:
+        self.workdir = workdir
+        self._own_dir = own_dir
+        self.user = user
         self.port = 0
         self.proc: "subprocess.Popen[bytes] | None" = None
 
     @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    @property
     def log(self) -> Path:
-        return self.workdir / "redis.log"
+        return self.workdir / self.LOG_NAME
 
-    def start(self) -> "RedisServer":
+    def _argv(self, port: int) -> list[str]:
+        raise NotImplementedError
+
+    def _ready(self, port: int, offset: int) -> bool:
+        raise NotImplementedError
+
+    def _prepare(self) -> None:
+        """Anything the first start needs on disk (a no-op unless a subclass says otherwise)."""
+
+    def start(self) -> Self:
         """Start (again); a first start picks a free port and retries if another process took it."""
+        self._prepare()
         for attempt in range(5):
             port = self.port or procs.free_port()
-            argv = [str(self.binary), "--bind", "127.0.0.1", "--port", str(port), "--dir", str(self.workdir),
-                    "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--daemonize", "no",
-                    "--protected-mode", "yes", "--loglevel", "warning"]
-            self.proc = procs.spawn(argv, self.log, cwd=self.workdir)
+            offset = self.log.stat().st_size if self.log.exists() else 0
+            self.proc = procs.spawn(self._argv(port), self.log, user=self.user, cwd=self.workdir)
             try:
-                procs.wait_ready(self.proc, lambda: _ping_redis(port), self.log, "redis-server")
+                procs.wait_ready(self.proc, lambda: self._ready(port, offset), self.log, self.WHAT,
+                                 timeout=self.READY_SECONDS)
             except ServerFailed:
                 if self.port or attempt == 4 or not procs.port_in_use_error(self.log):
                     raise
@@ -141,12 +156,12 @@ class RedisServer:
         raise AssertionError("unreachable")
 
     def stop(self) -> None:
-        """Graceful stop (SIGTERM: the append-only file is flushed)."""
+        """Graceful stop with the server's own signal (:attr:`STOP_SIGNAL`)."""
         if self.proc is not None:
-            procs.stop(self.proc, signal.SIGTERM)
+            procs.stop(self.proc, self.STOP_SIGNAL)
 
     def kill(self) -> None:
-        """SIGKILL, as a crash would: with ``appendfsync always`` no acknowledged write is lost."""
+        """SIGKILL the whole process group, as a crash would."""
         if self.proc is not None:
             procs.stop(self.proc, signal.SIGKILL)
 
@@ -159,6 +174,33 @@ class RedisServer:
         self.kill()
         if self._own_dir:
             shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+class RedisServer(_ServerProcess):
+    """One redis-server process; ``restart()`` keeps its port and data (append-only file, fsync always).
+
+    A graceful stop (SIGTERM) flushes the append-only file; with ``appendfsync always`` even a
+    kill loses no acknowledged write.
+    """
+
+    WHAT = "redis-server"
+    LOG_NAME = "redis.log"
+
+    def __init__(self, binary: Path | None = None, workdir: Path | None = None) -> None:
+        self.binary = binary or find_redis()
+        super().__init__(workdir or Path(tempfile.mkdtemp(prefix="parity-redis-")), own_dir=workdir is None)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def _argv(self, port: int) -> list[str]:
+        return [str(self.binary), "--bind", "127.0.0.1", "--port", str(port), "--dir", str(self.workdir),
+                "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--daemonize", "no",
+                "--protected-mode", "yes", "--loglevel", "warning"]
+
+    def _ready(self, port: int, offset: int) -> bool:
+        return _ping_redis(port)
 
 
 def _run_as() -> str | None:
@@ -223,24 +265,27 @@ def _drop_templates() -> None:
         Path(f"{data.parent}.log").unlink(missing_ok=True)
 
 
-class PostgresServer:
+class PostgresServer(_ServerProcess):
     """One PostgreSQL cluster (postmaster + backends in one process group), trust auth on 127.0.0.1.
 
     fsync and full_page_writes are off: a test cluster lives for one test run, and a SIGKILLed
     server still loses nothing committed, because synchronous_commit stays on (the WAL reaches the
     OS before COMMIT returns; only a power cut would need fsync). With synchronous_commit=off a kill
-    within the WAL writer's 200 ms loses the last commits: measured, so it stays on.
+    within the WAL writer's 200 ms loses the last commits: measured, so it stays on. ``kill()``
+    SIGKILLs postmaster and backends together; the next start runs crash recovery.
     """
 
     USER = "parity"
+    WHAT = "postgres"
+    LOG_NAME = "postgres.log"
+    STOP_SIGNAL = signal.SIGINT  # fast shutdown: open transactions roll back, then a clean checkpoint
+    READY_SECONDS = 60.0
 
     def __init__(self, bindir: Path | None = None) -> None:
         self.bindir = bindir or find_postgres()
-        self.user = _run_as()
-        self.workdir = _tempdir("parity-pg-", self.user)
+        user = _run_as()
+        super().__init__(_tempdir("parity-pg-", user), user=user)
         self.data = self.workdir / "data"
-        self.port = 0
-        self.proc: "subprocess.Popen[bytes] | None" = None
 
     @property
     def url(self) -> str:
@@ -250,31 +295,17 @@ class PostgresServer:
     def database_url(self, name: str) -> str:
         return f"postgresql://{self.USER}@127.0.0.1:{self.port}/{name}"
 
-    @property
-    def log(self) -> Path:
-        return self.workdir / "postgres.log"
-
-    def start(self) -> "PostgresServer":
+    def _prepare(self) -> None:
+        """A new cluster is a copy of this process's initdb template."""
         if not self.data.exists():
             shutil.copytree(_template(self.bindir, self.user), self.data, symlinks=True)
             _chown_tree(self.workdir, self.user)
-        for attempt in range(5):
-            port = self.port or procs.free_port()
-            offset = self.log.stat().st_size if self.log.exists() else 0
-            argv = [str(self.bindir / "postgres"), "-D", str(self.data), "-c", "listen_addresses=127.0.0.1",
-                    "-c", f"port={port}", "-c", f"unix_socket_directories={self.workdir}", "-c", "fsync=off",
-                    "-c", "full_page_writes=off", "-c", "max_connections=100",
-                    "-c", "shared_buffers=32MB", "-c", "TimeZone=UTC", "-c", "log_min_messages=warning"]
-            self.proc = procs.spawn(argv, self.log, user=self.user, cwd=self.workdir)
-            try:
-                procs.wait_ready(self.proc, lambda: self._ready(port, offset), self.log, "postgres", timeout=60)
-            except ServerFailed:
-                if self.port or attempt == 4 or not procs.port_in_use_error(self.log):
-                    raise
-                continue
-            self.port = port
-            return self
-        raise AssertionError("unreachable")
+
+    def _argv(self, port: int) -> list[str]:
+        return [str(self.bindir / "postgres"), "-D", str(self.data), "-c", "listen_addresses=127.0.0.1",
+                "-c", f"port={port}", "-c", f"unix_socket_directories={self.workdir}", "-c", "fsync=off",
+                "-c", "full_page_writes=off", "-c", "max_connections=100",
+                "-c", "shared_buffers=32MB", "-c", "TimeZone=UTC", "-c", "log_min_messages=warning"]
 
     def _ready(self, port: int, offset: int) -> bool:
         """The log line of *this* start (after ``offset``) and an open TCP port."""
@@ -297,46 +328,41 @@ class PostgresServer:
             conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\' LC_COLLATE \'C\' LC_CTYPE \'C\'')
         return self.database_url(name)
 
-    def stop(self) -> None:
-        """Fast shutdown (SIGINT): open transactions roll back, then a clean checkpoint."""
-        if self.proc is not None:
-            procs.stop(self.proc, signal.SIGINT)
 
-    def kill(self) -> None:
-        """SIGKILL postmaster and backends together; the next start runs crash recovery."""
-        if self.proc is not None:
-            procs.stop(self.proc, signal.SIGKILL)
 
-    def restart(self, kill: bool = False) -> None:
-        self.kill() if kill else self.stop()
-        self.start()
+_Server = TypeVar("_Server", bound=_ServerProcess)
 
-    def close(self) -> None:
-        self.kill()
-        shutil.rmtree(self.workdir, ignore_errors=True)
+
+def _running(factory: Callable[[], _Server], in_fixture: bool = False) -> Iterator[_Server]:
+    """A started server, closed (killed, its directory removed) at the end.
+
+    In a fixture a missing binary skips the test, except under ``CI`` (see :func:`_unavailable`).
+    """
+    try:
+        server = factory()
+    except ServerUnavailable as exc:
+        if not in_fixture:
+            raise
+        _unavailable(exc)
+    try:
+        yield server.start()
+    finally:
+        server.close()
 
 
 @contextlib.contextmanager
 def redis_server() -> Iterator[RedisServer]:
     """A running Redis, stopped and its directory removed on exit; ``.url`` is what clients want."""
-    server = RedisServer()
-    try:
-        yield server.start()
-    finally:
-        server.close()
+    yield from _running(RedisServer)
 
 
 @contextlib.contextmanager
 def postgres_server() -> Iterator[PostgresServer]:
     """A running PostgreSQL cluster, stopped and its directory removed on exit."""
-    server = PostgresServer()
-    try:
-        yield server.start()
-    finally:
-        server.close()
+    yield from _running(PostgresServer)
 
 
-def _unavailable(exc: Exception) -> None:
+def _unavailable(exc: Exception) -> NoReturn:
     if os.environ.get("CI"):
         pytest.fail(f"{exc} (CI must run these tests)")
     pytest.skip(str(exc))
@@ -345,27 +371,13 @@ def _unavailable(exc: Exception) -> None:
 @pytest.fixture
 def redis_srv() -> Iterator[RedisServer]:
     """A fresh Redis for one test (starting one takes milliseconds)."""
-    try:
-        server = RedisServer()
-    except ServerUnavailable as exc:
-        _unavailable(exc)
-    try:
-        yield server.start()
-    finally:
-        server.close()
+    yield from _running(RedisServer, in_fixture=True)
 
 
 @pytest.fixture(scope="session")
 def postgres_srv() -> Iterator[PostgresServer]:
     """One PostgreSQL cluster per test process; tests that restart or kill it should use their own."""
-    try:
-        server = PostgresServer()
-    except ServerUnavailable as exc:
-        _unavailable(exc)
-    try:
-        yield server.start()
-    finally:
-        server.close()
+    yield from _running(PostgresServer, in_fixture=True)
 
 
 @pytest.fixture

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from parity.config import ConfigError, load_config
 from tests.conftest import ROOT
+from tests.support.run import run_parity
 
 GOOD = """\
 [crawl]
@@ -123,19 +122,16 @@ def test_shipped_configs_pass(name: str) -> None:
 )
 def test_check_config_cli_exits_2_with_one_line(tmp_path: Path, mutation: tuple[str, str], expected_line: int) -> None:
     path = write(tmp_path, GOOD.replace(*mutation))
-    result = subprocess.run([sys.executable, "-m", "parity.cli", "check-config", str(path)],
-                            capture_output=True, text=True, cwd=ROOT)
-    assert result.returncode == 2
-    assert "Traceback" not in result.stderr
+    result = run_parity("check-config", path)
+    assert result.code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"{path}:{expected_line}: ")
     assert result.stdout == ""
 
 
 def test_check_config_cli_ok(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "parity.cli", "check-config", str(write(tmp_path, GOOD))],
-                            capture_output=True, text=True, cwd=ROOT)
-    assert result.returncode == 0, result.stderr
+    result = run_parity("check-config", write(tmp_path, GOOD))
+    assert result.code == 0, result.stderr
 
 
 def test_match_rules_and_bad_regex(tmp_path: Path) -> None:

@@ -23,6 +23,8 @@ from parity.match.facts.extract import (
     FACT_LABELS_EN,
     FACT_LABELS_SV,
     KIND_GROUP,
+    FactCheck,
+    check_facts,
     extract_facts,
     fact_present,
     missing_facts,
@@ -30,6 +32,6 @@ from parity.match.facts.extract import (
 )
 
 __all__ = [
-    "FACT_LABELS_EN", "FACT_LABELS_SV", "KIND_GROUP", "Fact", "PageFacts", "extract_facts", "fact_present",
-    "missing_facts", "normalise", "page_facts",
+    "FACT_LABELS_EN", "FACT_LABELS_SV", "KIND_GROUP", "Fact", "FactCheck", "PageFacts", "check_facts", "extract_facts",
+    "fact_present", "missing_facts", "normalise", "page_facts",
 ]

@@ -30,6 +30,19 @@ class Fact:
     groups: tuple[tuple[Alt, ...], ...]
     start: int = 0
     end: int = 0
+    #: what the fact identifies, for contradictions: ``event`` (a date with its weekday), ``week``,
+    #: ``year``, ``town`` (a locality of the gazetteer), ``district`` (a name after "i"/"på"), else ""
+    role: str = ""
+    #: the calendar dates a date fact means, its year resolved (explicit, else from the post's
+    #: time and weekday); empty when it cannot be resolved
+    dates: tuple[dt.date, ...] = ()
+    #: the weekday the post gives with the date (Monday = 0), if any
+    weekday: int | None = None
+    #: years the fact names or resolves to
+    years: tuple[int, ...] = ()
+    #: False when the weekday given fits the date in no year near the post's time ("söndag 24/12"
+    #: posted in December 2025) or not its explicit year: the post may be about another year
+    weekday_fits: bool = True
 
     def __str__(self) -> str:  # pragma: no cover
         return self.surface
@@ -37,11 +50,23 @@ class Fact:
 
 @dataclass
 class PageFacts:
-    """What a web item offers for fact checking (built once per item, lazily)."""
+    """What a web item offers for fact checking (built once per item, lazily).
+
+    Besides the text and keys, what a contradiction is read from: the years the page's
+    dates fall in, the weekdays it gives them, its deadlines and weekday-dated events, the
+    years it names and the towns of the gazetteer it names (see :mod:`.conflicts`)."""
 
     text: str  # normalised (lower-case, one space, ascii dashes)
     keys: set[str] = field(default_factory=set)
-    url: str | None = None  # canonical URL host+path, no scheme
+    url: str | None = None  # canonical URL host+path, no scheme (extract.page_url fills it from raw_url)
+    raw_url: str | None = None
+    md_years: dict[str, set[int]] = field(default_factory=dict)  # md key → years it is dated in
+    md_weekdays: dict[str, set[int]] = field(default_factory=dict)  # md key → weekdays it is given with
+    deadlines: set[str] = field(default_factory=set)  # md keys of "senast …" dates
+    events: set[str] = field(default_factory=set)  # md keys given with a weekday ("tisdag 21 mars")
+    years: set[int] = field(default_factory=set)  # years the page names or is dated in
+    towns: set[str] = field(default_factory=set)  # gazetteer towns the page names (lower case)
+    implied: str = ""  # host and organisation of the page: a town they name needs no mention
 
 
 def normalise(text: str) -> str:
@@ -95,6 +120,10 @@ class Hit:
     start: int
     end: int
     groups: list[tuple[Alt, ...]]
+    role: str = ""
+    year: int | None = None  # explicit year of a date
+    weekday: int | None = None  # weekday given with a date
+    surface: str | None = None  # when the fact is written otherwise than its span (a genitive's head)
 
 
 def overlaps(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:

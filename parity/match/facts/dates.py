@@ -2,8 +2,10 @@
 "tisdag 17 mars", "på torsdag", "i morgon", "12–14 juni", "March 12", "tomorrow"; a date
 right after "senast", "sista anmälningsdag", "by", "no later than" is a deadline.
 
-Keys: ``md:MM-DD`` (a weekday adds ``wd:N``, N = 0 for Monday). Relative dates resolve
-against the post's local date (``anchor``).
+Keys: ``md:MM-DD``; a weekday on its own ("på torsdag") adds ``wd:N`` (N = 0 for Monday), a
+weekday glued to a date ("tisdag 12 mars") is kept on the hit to resolve the year. Relative
+dates resolve against the post's local date (``anchor``). Week numbers ("vecka 36") and the
+year of an occasion ("Medborgarundersökningen 2017") come from :mod:`.years` (Swedish only).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from parity.core.calendar import MONTHS as _MONTHS
 from parity.core.calendar import WEEKDAYS as _WEEKDAYS
 from parity.core.calendar import alternation
 from parity.match.facts.base import DASH, FLAGS, HAS_DIGIT, Alt, Hit, md, overlaps
+from parity.match.facts.years import full_year, week_hits, year_hits
 
 MONTH_RE = alternation(_MONTHS)
 
@@ -61,31 +64,32 @@ def date_hits(text: str, anchor: dt.date | None, lang: str | None) -> list[Hit]:
     hits: list[Hit] = []
     taken: list[tuple[int, int]] = []
 
-    def add(kind: str, start: int, end: int, groups: list[tuple[Alt, ...]]) -> None:
+    def add(kind: str, start: int, end: int, groups: list[tuple[Alt, ...]], year: str | None = None,
+            role: str = "") -> None:
         if not groups or overlaps(taken, start, end):
             return
         taken.append((start, end))
-        hits.append(Hit(kind, start, end, groups))
+        hits.append(Hit(kind, start, end, groups, role=role, year=full_year(year)))
 
     numeric = HAS_DIGIT.search(text) is not None
 
     for m in _RX_DATE_ISO.finditer(text) if numeric else ():
         k = md(int(m.group(2)), int(m.group(3)))
         if k:
-            add("date", m.start(), m.end(), [(k,)])
+            add("date", m.start(), m.end(), [(k,)], m.group(1))
     for m in _RX_DATE_DOTTED.finditer(text) if numeric else ():
         k = md(int(m.group(2)), int(m.group(1)))
         if k:
-            add("date", m.start(), m.end(), [(k,)])
+            add("date", m.start(), m.end(), [(k,)], m.group(3))
     for m in _RX_DATE_DM_RANGE.finditer(text) if numeric else ():
         month = _MONTHS[m.group(3).lower()]
         a, b = md(month, int(m.group(1))), md(month, int(m.group(2)))
         if a and b:
-            add("date", m.start(), m.end(), [(a,), (b,)])
+            add("date", m.start(), m.end(), [(a,), (b,)], m.group(4))
     for m in _RX_DATE_DM.finditer(text) if numeric else ():
         k = md(_MONTHS[m.group(2).lower()], int(m.group(1)))
         if k:
-            add("date", m.start(), m.end(), [(k,)])
+            add("date", m.start(), m.end(), [(k,)], m.group(3))
     for m in _RX_DATE_MD.finditer(text) if numeric else ():
         month = _MONTHS[m.group(1).lower()]
         a = md(month, int(m.group(2)))
@@ -96,16 +100,17 @@ def date_hits(text: str, anchor: dt.date | None, lang: str | None) -> list[Hit]:
             b = md(month, int(m.group(3)))
             if b:
                 groups.append((b,))
-        add("date", m.start(), m.end(), groups)
+        add("date", m.start(), m.end(), groups, m.group(4))
     for m in RX_DATE_SLASH.finditer(text) if numeric else ():
         x, y = int(m.group(1)), int(m.group(2))
         if (x, y) == (24, 7):
             continue
-        alts = [k for k in ((md(y, x), md(x, y)) if lang == "en" else (md(y, x), md(x, y))) if k]
+        # the reading of the post's language first (day/month in Swedish, month/day in English)
+        alts = [k for k in ((md(x, y), md(y, x)) if lang == "en" else (md(y, x), md(x, y))) if k]
         if m.group(3) is None and not (1 <= y <= 12 and 1 <= x <= 31):
             continue
         if alts:
-            add("date", m.start(), m.end(), [tuple(dict.fromkeys(alts))])
+            add("date", m.start(), m.end(), [tuple(dict.fromkeys(alts))], m.group(3))
     low = text.lower()
     words = any(h in low for h in _DAY_HINTS)
     # weekdays, possibly glued to a following date: "tisdag 12 mars", "Tuesday, March 12"
@@ -119,8 +124,10 @@ def date_hits(text: str, anchor: dt.date | None, lang: str | None) -> list[Hit]:
                 glued = h
                 break
         if glued is not None:
+            # "tisdag 12 mars": the date carries the fact; the weekday says which year (years.py)
             glued.start = m.start()
-            glued.groups = [g + (f"wd:{wd}",) if i == 0 else g for i, g in enumerate(glued.groups)]
+            glued.weekday = wd
+            glued.role = "event"
             taken.append((m.start(), m.end()))
             continue
         alts: list[Alt] = [f"wd:{wd}"]
@@ -138,6 +145,9 @@ def date_hits(text: str, anchor: dt.date | None, lang: str | None) -> list[Hit]:
         offset = _RELATIVE.get(key, _RELATIVE.get(key.replace(" ", ""), 0))
         d = anchor + dt.timedelta(days=offset)
         add("date", m.start(), m.end(), [(f"md:{d.month:02d}-{d.day:02d}", f"wd:{d.weekday()}")])
+    if lang != "en":
+        for h in week_hits(text, anchor) + year_hits(text):
+            add(h.kind, h.start, h.end, h.groups, str(h.year) if h.year else None, h.role)
     # deadlines: a date right after "senast", "sista anmälningsdag", "by", "no later than" …
     for h in hits:
         before = text[max(0, h.start - 60) : h.start]

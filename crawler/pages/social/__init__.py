@@ -1,0 +1,1 @@
+"""Page objects for social platforms: API answers and account feeds → ``Post`` records."""
