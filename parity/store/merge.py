@@ -44,7 +44,8 @@ def merge_web(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     if old_is_page == new_is_page and old.get("text") == new.get("text"):
         # Two sightings saying the same (one page read through a feed and a sitemap, in one run):
         # the provenance kept must not depend on which arrived last, or several workers storing
-        # them in any order would disagree with one process. The smaller (source, url) is kept.
+        # them in any order would disagree with one process. The smaller (source, url) is kept, then
+        # the smaller record (a document linked from two pages: which page it was linked from).
         base, other = sorted((old, new), key=_provenance)
     merged = dict(other)
     merged.update({k: v for k, v in base.items() if v not in (None, "", [])})
@@ -57,5 +58,6 @@ def merge_web(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _provenance(record: dict[str, Any]) -> tuple[str, str]:
-    return (str(record.get("source") or ""), str(record.get("url") or ""))
+def _provenance(record: dict[str, Any]) -> tuple[str, str, str]:
+    return (str(record.get("source") or ""), str(record.get("url") or ""),
+            json.dumps(record, sort_keys=True, ensure_ascii=False, default=str))

@@ -217,5 +217,8 @@ def test_two_sightings_with_the_same_text_merge_the_same_in_either_order() -> No
     assert merge_web(feed, sitemap) == merge_web(sitemap, feed)
     assert merge_web(feed, sitemap)["source"] == "feed" and merge_web(feed, sitemap)["lang"] == "sv"
     assert merge_web(feed, sitemap)["published_at"] == "2026-03-01T10:00:00Z"
+    linked_a = {"id": "d", "source": "document", "url": "http://x/a.pdf", "text": "D", "linked_from": "http://x/1"}
+    linked_b = dict(linked_a, linked_from="http://x/2")  # one document linked from two pages
+    assert merge_web(linked_a, linked_b) == merge_web(linked_b, linked_a)
     edited = dict(sitemap, text="T, edited")  # a newer page with other text still wins, as before
     assert merge_web(feed, edited)["text"] == "T, edited" and merge_web(edited, feed)["text"] == "T"
