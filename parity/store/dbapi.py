@@ -47,7 +47,8 @@ class Connection(Protocol):
     error: type[Exception]
 
     @property
-    def in_transaction(self) -> bool: ...
+    def in_transaction(self) -> bool:
+        """Inside a ``begin()`` not yet committed or rolled back."""
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor: ...
 
@@ -109,7 +110,8 @@ class SqliteConnection:
 
 
 def retried(method: F) -> F:
-    """Run a store method (one transaction) again when the database chose it as a deadlock victim.
+    """Run a store method (one transaction) again when the database chose it as a deadlock victim
+    or the connection was lost (the back end reconnects first: a PostgreSQL restart).
 
     Only at the outermost level: inside another transaction the caller's whole
     transaction is what must be retried, so the error goes up. Every store write is
@@ -124,8 +126,7 @@ def retried(method: F) -> F:
                 return method(self, *args, **kwargs)
             except Exception as exc:
                 attempt += 1
-                conn = self.conn
-                if conn.in_transaction or attempt > RETRIES or not conn.retryable(exc):
+                if getattr(self, "tx_depth", 0) or attempt > RETRIES or not self.conn.retryable(exc):
                     raise
                 time.sleep(random.uniform(0, 0.01 * 2 ** attempt))
 

@@ -61,6 +61,9 @@ class CrawlState:
 
     def __init__(self) -> None:
         self._doing: list[tuple[str, str, str, str]] = []
+        #: How deep in ``transaction()`` we are (0: none). Ours, not the driver's: a connection lost
+        #: mid-transaction must still count as inside one, so the whole transaction is retried.
+        self.tx_depth = 0
 
     # -- the crawl's side of the run registry ---------------------------------------------
     @retried

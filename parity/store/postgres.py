@@ -8,7 +8,9 @@ parity/store/ledger.py); what differs lives here:
 * transactions: ``autocommit=True`` plus explicit ``BEGIN``/``COMMIT``, like the
   SQLite connection, so a statement outside ``transaction()`` commits at once;
 * a transaction chosen as a deadlock victim (SQLSTATE 40P01) or losing a
-  serialization race (40001) is run again by the store method that owns it;
+  serialization race (40001) is run again by the store method that owns it; so is
+  one whose connection was lost (the server restarted): the connection is opened
+  again first, for up to ``RECONNECT_SECONDS``;
 * migrations run under ``pg_advisory_xact_lock``: two workers opening a new
   database at once do not both create the tables;
 * text columns are ``COLLATE "C"`` (parity/store/schema.py), so ``ORDER BY`` sorts
@@ -21,6 +23,7 @@ messages show it without its password.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -39,6 +42,8 @@ from parity.store.sqlstore import SqlStore, StoreError
 MIGRATION_LOCK = 7_117_140_001
 _PLACEHOLDER = re.compile(r"\?")
 _RETRY_STATES = frozenset({"40001", "40P01"})
+#: How long a lost connection is tried again before the store gives up (a restart takes seconds).
+RECONNECT_SECONDS = 30.0
 
 
 def is_postgres_url(target: object) -> bool:
@@ -61,12 +66,14 @@ class PostgresConnection:
     dialect = "postgresql"
     for_update = " FOR UPDATE"
 
-    def __init__(self, raw: Any) -> None:
+    def __init__(self, raw: Any, url: str) -> None:
         import psycopg
 
         self.raw = raw
+        self.url = url
         self.error: type[Exception] = psycopg.Error
         self._sql: dict[str, str] = {}
+        self._in_tx = False  # our BEGIN … COMMIT/ROLLBACK, whatever the server still knows of it
 
     def _translate(self, sql: str) -> str:
         translated = self._sql.get(sql)
@@ -76,11 +83,20 @@ class PostgresConnection:
 
     @property
     def in_transaction(self) -> bool:
-        from psycopg.pq import TransactionStatus
-
-        return bool(self.raw.info.transaction_status != TransactionStatus.IDLE)
+        return self._in_tx
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+        """One statement; outside a transaction, once more on a new connection if the old one was lost."""
+        import psycopg
+
+        try:
+            return self._execute(sql, params)
+        except psycopg.OperationalError:
+            if self._in_tx or not (self.raw.closed or self.raw.broken) or not self.reconnect():
+                raise
+            return self._execute(sql, params)
+
+    def _execute(self, sql: str, params: Sequence[Any]) -> Cursor:
         if not params:
             return self.raw.execute(sql)  # type: ignore[no-any-return]
         return self.raw.execute(self._translate(sql), params)  # type: ignore[no-any-return]
@@ -92,16 +108,39 @@ class PostgresConnection:
                 cur.executemany(self._translate(sql), rows)
 
     def begin(self) -> None:
-        self.raw.execute("BEGIN")
+        self.execute("BEGIN")
+        self._in_tx = True
 
     def commit(self) -> None:
+        self._in_tx = False
         self.raw.execute("COMMIT")
 
     def rollback(self) -> None:
+        self._in_tx = False
         self.raw.execute("ROLLBACK")
 
     def retryable(self, exc: BaseException) -> bool:
-        return getattr(exc, "sqlstate", None) in _RETRY_STATES
+        import psycopg
+
+        if getattr(exc, "sqlstate", None) in _RETRY_STATES:
+            return True
+        if isinstance(exc, psycopg.OperationalError) and (self.raw.closed or self.raw.broken):
+            return self.reconnect()
+        return False
+
+    def reconnect(self) -> bool:
+        """Open the connection again (the server restarted); False if it does not answer in time."""
+        import psycopg
+
+        deadline = time.monotonic() + RECONNECT_SECONDS
+        while True:
+            try:
+                self.raw = connect(self.url)
+                return True
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline:
+                    return False
+                time.sleep(0.5)
 
     def close(self) -> None:
         self.raw.close()
@@ -140,10 +179,10 @@ class PostgresStore(SqlStore):
             raise StoreError(f"{self.target}: a PostgreSQL store needs psycopg: "
                              "pip install 'reach-parity[postgres]'") from None
         try:
-            raw = psycopg.connect(url, autocommit=True, connect_timeout=10, application_name="reach-parity")
+            raw = connect(url)
         except psycopg.Error as exc:
             raise StoreError(f"{self.target}: cannot connect ({_first_line(exc)})") from None
-        self.conn = PostgresConnection(raw)
+        self.conn = PostgresConnection(raw, url)
         try:
             self._migrate()
         except psycopg.Error as exc:
@@ -172,6 +211,12 @@ class PostgresStore(SqlStore):
 
     def __enter__(self) -> "PostgresStore":
         return self
+
+
+def connect(url: str) -> Any:
+    import psycopg
+
+    return psycopg.connect(url, autocommit=True, connect_timeout=10, application_name="reach-parity")
 
 
 def _first_line(exc: BaseException) -> str:

@@ -64,18 +64,24 @@ class SqlStore(CrawlState):
         Pending ``doing`` marks of the ledger are written first (parity/store/ledger.py);
         if the transaction fails they are kept for the next one.
         """
-        if self.conn.in_transaction:
+        if self.tx_depth:
             yield
             return
         self.conn.begin()
+        self.tx_depth = 1
         marks = list(self._doing)
         try:
             self._write_doing_marks()
             yield
         except BaseException:
-            self.conn.rollback()
+            self.tx_depth = 0
+            try:
+                self.conn.rollback()
+            except self.conn.error:  # the connection is gone: so is the transaction
+                pass
             self._doing[:0] = marks
             raise
+        self.tx_depth = 0
         self.conn.commit()
 
     # -- runs ------------------------------------------------------------

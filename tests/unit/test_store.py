@@ -201,6 +201,40 @@ def test_a_database_that_cannot_be_reached_is_a_clear_error_without_the_password
     assert "s3cret" not in str(caught.value) and "parity:***@127.0.0.1" in str(caught.value)
 
 
+def test_a_postgresql_restart_costs_a_reconnect_not_a_write(tmp_path: Path) -> None:
+    """The server restarts (a crash) between two pages: the next write reconnects and lands, whole."""
+    from parity.store.types import Outcome, Planned
+    from tests.support.servers import postgres_server
+
+    with postgres_server() as server, open_store(server.create_database("restarted")) as store:
+        store.plan("k", "r1", [Planned(f"http://x/{n}", "page") for n in "ab"])
+        store.save_fetched(web("A", "page"), "k", "http://x/a", "r1", Outcome(200))
+        server.restart(kill=True)
+        store.mark_doing("k", "http://x/b", "r1")
+        item = web("B", "page").model_copy(update={"id": "web:o:2", "url": "https://x.se/b"})
+        assert store.save_fetched(item, "k", "http://x/b", "r1", Outcome(200)) == "new"
+        assert [w.text for w in store.web_items()] == ["A", "B"]
+        assert {(r.url, r.state, r.attempts) for r in store.ledger_rows("k")} == {
+            ("http://x/a", "done", 0), ("http://x/b", "done", 1)}  # the doing mark survived the retry
+        server.restart(kill=True)
+        assert len(store.web_items()) == 2  # a read outside a transaction reconnects too
+        crashes = []
+        original = store.mark_done
+
+        def crash_once(*args: object, **kwargs: object) -> None:  # the server dies mid-transaction
+            if not crashes:
+                crashes.append(1)
+                server.restart(kill=True)
+            original(*args, **kwargs)  # type: ignore[arg-type]
+
+        store.mark_done = crash_once  # type: ignore[method-assign]
+        store.plan("k", "r1", [Planned("http://x/c", "page")])
+        item = item.model_copy(update={"id": "web:o:3", "url": "https://x.se/c", "text": "C"})
+        assert store.save_fetched(item, "k", "http://x/c", "r1", Outcome(200)) == "new"  # the whole transaction again
+        assert crashes and [w.text for w in store.web_items()] == ["A", "B", "C"]
+        assert store.ledger_row("k", "http://x/c").state == "done"  # type: ignore[union-attr]
+
+
 def test_an_unknown_url_scheme_is_not_taken_for_a_file() -> None:
     with pytest.raises(StoreError, match="not a store"):
         open_store("mysql://host/db")
