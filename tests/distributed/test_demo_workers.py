@@ -9,7 +9,8 @@ Each test audits one DemoWorld twice: once single-process into SQLite (the refer
   server's access log; all three demo servers are one host, 127.0.0.1, as the gate sees it);
 * identical verdicts, sources and records;
 * a worker SIGKILLed mid-crawl: the others finish its work, nothing lost or duplicated;
-* Redis restarted mid-crawl: the crawl resumes and completes.
+* Redis crashed and restarted mid-crawl, with a ``parity worker`` joined as from another machine:
+  the crawl resumes and completes, the joined worker takes a share.
 """
 
 from __future__ import annotations
@@ -179,18 +180,31 @@ def test_a_sigkilled_worker_s_work_is_finished_by_the_others(
     assert store_counts(postgres_db) == {"posts": 41, "web_items": 39}
 
 
-def test_redis_restarted_mid_crawl_the_crawl_resumes(
+def test_redis_restarted_mid_crawl_the_crawl_resumes_with_a_worker_from_elsewhere(
         world: DemoWorld, config: Path, reference: Audit, redis_srv: RedisServer, postgres_db: str,
         tmp_path: Path) -> None:
+    """Two local workers and one ``parity worker`` (as on another machine); Redis crashes mid-crawl."""
+    remote = subprocess.Popen([sys.executable, "-m", "parity.cli", "worker", "--redis", redis_srv.url,
+                               "--store", postgres_db, "--once", "--wait", "120"], cwd=ROOT,
+                              stderr=subprocess.PIPE, text=True)
+
     def restart(proc: subprocess.Popen[str]) -> None:
         workers_of(redis.Redis.from_url(redis_srv.url))
         after_requests(world, 30)
         redis_srv.restart(kill=True)  # a crash: what was acknowledged is on disk (appendfsync always)
 
-    got = distributed(world, config, tmp_path, redis_srv.url, postgres_db, restart)
+    try:
+        got = audit(world, config, tmp_path, ["--redis", redis_srv.url, "--workers", str(WORKERS - 1),
+                                              "--store", postgres_db], restart)
+        assert remote.wait(timeout=60) == 0, remote.stderr.read() if remote.stderr else ""
+    finally:
+        if remote.poll() is None:
+            remote.kill()
     assert got.code == 0, got.stderr
     assert_same_outcome(got, reference)
     assert pages(got) == pages(reference)
+    names = {w for d in source_details(postgres_db) for w, n in d["detail"].get("workers", {}).items() if n}
+    assert any(name.endswith(f"-{remote.pid}") for name in names), names  # the joined worker took a share
 
 
 def store_counts(url: str) -> dict[str, int]:
