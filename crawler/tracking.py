@@ -14,7 +14,6 @@ from typing import Any
 
 from parity.core.records import SourceStatus
 
-
 #: Error rows kept per source (the counts in ``reasons`` are never capped).
 MAX_FAILED_URLS = 1000
 

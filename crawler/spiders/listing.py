@@ -16,8 +16,8 @@ from scrapy.http import Response
 
 from crawler.pages.page_input import PageInput
 from crawler.pages.types import PageError
-from crawler.spiders.article import ArticleParsing
 from crawler.pages.web.listing import parse_listing
+from crawler.spiders.article import ArticleParsing
 from crawler.spiders.coordination import Quota
 
 

@@ -19,8 +19,8 @@ from scrapy.http import Response
 
 from crawler.pages.page_input import PageInput
 from crawler.pages.types import PageError
-from crawler.spiders.article import ArticleParsing
 from crawler.pages.web.sitemap import parse_sitemap
+from crawler.spiders.article import ArticleParsing
 from crawler.spiders.coordination import NEW
 from parity.core.timeutil import format_time
 

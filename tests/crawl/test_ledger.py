@@ -20,7 +20,7 @@ from crawler.ledger import (
 from parity.core.records import WebItem
 from parity.store import SqlStore
 from parity.store.types import CrawlRun, Outcome, Planned
-from tests.support.stores import postgres_db, postgres_srv, sql, store, store_target
+from tests.support.stores import postgres_db, postgres_srv, sql, store, store_target  # noqa: F401  (fixtures)
 
 KEY = "org:web:feed:http://x/rss"
 NOW = dt.datetime(2026, 3, 10, 12, tzinfo=dt.timezone.utc)

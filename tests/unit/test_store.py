@@ -11,7 +11,7 @@ import pytest
 
 from parity.core.records import Post, SourceStatus, Verdict, WebItem
 from parity.store import SqliteStore, SqlStore, StoreError, open_store
-from tests.support.stores import postgres_db, postgres_srv, sql, store, store_target
+from tests.support.stores import postgres_db, postgres_srv, sql, store, store_target  # noqa: F401  (fixtures)
 
 T0 = dt.datetime(2026, 3, 1, 8, tzinfo=dt.timezone.utc)
 

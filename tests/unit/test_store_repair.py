@@ -16,7 +16,7 @@ from crawler.ledger import begin_run
 from parity.core.records import WebItem
 from parity.store import SqlStore, open_store
 from parity.store.types import Outcome, Planned
-from tests.support.stores import postgres_db, postgres_srv, sql, store_target
+from tests.support.stores import postgres_db, postgres_srv, sql, store_target  # noqa: F401  (fixtures)
 
 KEY = "org:web:sitemap:http://x/sitemap.xml"
 SITEMAP = "http://x/sitemap.xml"

@@ -9,7 +9,7 @@ import pytest
 
 from parity.store import SqliteStore, StoreError, open_store
 from parity.store.schema import SCHEMA_VERSION, TABLE, TABLES, create_sql
-from tests.support.stores import postgres_db, postgres_srv, sql, store_target
+from tests.support.stores import postgres_db, postgres_srv, sql, store_target  # noqa: F401  (fixtures)
 
 #: The layout version 1 wrote (parity/store/sqlite.py and, lazily, crawler/ledger.py at 25dda24).
 V1_DDL = """
