@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import uuid
 from typing import Any
 
@@ -42,7 +43,10 @@ QID = "_parity_qid"
 #: name, so only the parse and error methods are accepted (never ``_closed``, ``finalize`` …).
 _CALLBACK = re.compile(r"^(parse_[a-z_]+|on_error|[a-z_]+_failed)$")
 #: Longest pause between polls of an idle shared queue (each poll is two Redis calls).
-_MAX_POLL = 1.0
+_MAX_POLL = 2.0
+#: "Anything pending anywhere?" is asked by Scrapy's engine several times per loop; one answer
+#: (a Lua script) serves for this long.
+_PENDING_TTL = 0.05
 
 
 class SharedScheduler(Scheduler):
@@ -65,6 +69,7 @@ class SharedScheduler(Scheduler):
         self.work = WorkQueue(self.server, f"{keys.source(spider.spec.key)}:queue", self.worker,
                               alive_prefix=keys.alive(""))
         self.known: set[str] = set()
+        self._pending: tuple[float, bool] = (0.0, True)
         self.work.join()
         registry = getattr(self.crawler, "parity_queues", None)
         if registry is not None:  # the worker's heartbeat reaps dead workers' requests of every source
@@ -83,6 +88,8 @@ class SharedScheduler(Scheduler):
         if request.dont_filter:
             fingerprint = f"{fingerprint}:{uuid.uuid4().hex}"
         queued = self.work.enqueue(fingerprint, self.queue._encode_request(request), request.priority)
+        if queued:
+            self._pending = (time.monotonic(), True)
         if replaced is not None:
             self._ack(replaced)  # after the push: a crash in between repeats work, never loses it
         if not queued:
@@ -114,7 +121,12 @@ class SharedScheduler(Scheduler):
         return request
 
     def has_pending_requests(self) -> bool:
-        return not self.work.done()
+        checked, pending = self._pending
+        now = time.monotonic()
+        if now - checked > _PENDING_TTL:
+            pending = not self.work.done()
+            self._pending = (now, pending)
+        return pending
 
     def __len__(self) -> int:
         return len(self.work)

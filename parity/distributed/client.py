@@ -37,6 +37,11 @@ def sync_client(url: str) -> Any:
     return redis.Redis.from_url(url, **redis_params())
 
 
+#: Connections of a worker's asyncio client. Every request waiting at a host gate holds one while
+#: its script runs; more concurrent callers wait for a free one (the default pool raises instead).
+ASYNC_CONNECTIONS = 32
+
+
 def async_client(url: str) -> Any:
     import redis.asyncio
     from redis.asyncio.retry import Retry as AsyncRetry
@@ -44,7 +49,9 @@ def async_client(url: str) -> Any:
 
     params = redis_params()
     params["retry"] = AsyncRetry(ExponentialBackoff(cap=0.5, base=0.02), 80)
-    return redis.asyncio.Redis.from_url(url, **params)
+    pool = redis.asyncio.BlockingConnectionPool.from_url(url, max_connections=ASYNC_CONNECTIONS, timeout=None,
+                                                          **params)
+    return redis.asyncio.Redis(connection_pool=pool)
 
 
 def check_url(url: str) -> str | None:

@@ -102,3 +102,18 @@ def test_boards_flags_and_walk_leases(client) -> None:  # type: ignore[no-untype
     assert state.lease("w1", 0.2) and not state.lease("w2", 0.2) and state.lease("w1", 0.2)
     time.sleep(0.3)
     assert state.lease("w2", 5) and state.holder() == "w2"  # w1 died: its lease expired
+
+
+def test_hundreds_of_requests_at_the_gates_of_one_worker_wait_for_a_connection(redis_srv: RedisServer) -> None:
+    """One worker with many sources has hundreds of requests at its host gates at once: none may fail
+    for want of a Redis connection (redis-py's default asyncio pool raises past 100)."""
+    import asyncio
+
+    from parity.distributed.client import async_client
+    from parity.distributed.hostlease import AsyncHostLeases, HostPolicy
+
+    async def crowd() -> list[bool]:
+        leases = AsyncHostLeases(async_client(redis_srv.url), HostPolicy(delay=0, concurrency=1000, lease_seconds=5))
+        return [g.ok for g in await asyncio.gather(*[leases.acquire(f"host{i % 40}") for i in range(400)])]
+
+    assert asyncio.run(crowd()) == [True] * 400
