@@ -206,6 +206,8 @@ class AliveKey(threading.Thread):
 
     def stop(self) -> None:
         self._stop_event.set()
+        if self.is_alive():
+            self.join(timeout=5)
 
 
 class Heartbeat:
