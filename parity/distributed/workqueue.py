@@ -76,6 +76,13 @@ end
 return moved
 """
 
+#: KEYS: this worker's in-flight hash, the hash to publish into; ARGV: id, field, value.
+_ACK = """
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+
 _DONE = """
 if redis.call('ZCARD', KEYS[1]) > 0 then return 0 end
 for _, worker in ipairs(redis.call('SMEMBERS', KEYS[2])) do
@@ -109,6 +116,7 @@ class WorkQueue:
         self._reap_dead = client.register_script(_REAP_DEAD)
         self._reap_own = client.register_script(_REAP_OWN)
         self._done = client.register_script(_DONE)
+        self._ack = client.register_script(_ACK)
 
     def heartbeat(self) -> None:
         """Say "alive" for the next ``heartbeat_ttl`` seconds; also (re)joins the worker set.
@@ -156,10 +164,7 @@ class WorkQueue:
         if publish is None:
             self.client.hdel(self.inflight_key, ident)
             return
-        with self.client.pipeline(transaction=True) as pipe:
-            pipe.hdel(self.inflight_key, ident)
-            pipe.hset(publish[0], publish[1], publish[2])
-            pipe.execute()
+        self._ack(keys=[self.inflight_key, publish[0]], args=[ident, publish[1], publish[2]])
 
     def reap(self, known: set[str]) -> int:
         """Put back the work of dead workers and this worker's own unknown in-flight entries."""
