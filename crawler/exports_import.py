@@ -70,8 +70,13 @@ from crawler.pages.social.exports import (
     meta_row_to_post,
     resolve_columns,
 )
-from crawler.pages.tabular import csv_rows, decode_table, header_delimiter
-from parity.core.jsonl import parse_text_line, validate
+from crawler.pages.tabular import (
+    csv_rows,
+    decode_table,
+    describe_header,
+    header_delimiter,
+)
+from parity.core.jsonl import json_problem, parse_text_line, validate
 from parity.core.records import Post
 
 __all__ = ["DEFAULT_ZONE", "MAX_FILE_BYTES", "ExportError", "decode_export", "read_export"]
@@ -109,7 +114,7 @@ def _json_objects(text: str, where: str) -> Iterator[tuple[int, Any]]:
     if stripped[0] == "{":
         try:
             whole = json.loads(text)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # not one object (JSON Lines), or hostile: read line by line
             whole = None
         if isinstance(whole, dict):
             for key in ("data", "posts", "items", "tweets"):
@@ -125,6 +130,8 @@ def _json_objects(text: str, where: str) -> Iterator[tuple[int, Any]]:
                     yield number, json.loads(raw)
                 except json.JSONDecodeError as exc:
                     raise ExportError(where, number, "json", f"{exc.msg} at column {exc.colno}") from None
+                except (ValueError, RecursionError) as exc:
+                    raise ExportError(where, number, "json", json_problem(exc)) from None
         return
     if stripped[0] != "[":
         raise ExportError(where, 1, "json", "expected a JSON array of posts")
@@ -142,6 +149,8 @@ def _json_objects(text: str, where: str) -> Iterator[tuple[int, Any]]:
             value, pos = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             raise ExportError(where, exc.lineno, "json", f"{exc.msg} at column {exc.colno}") from None
+        except (ValueError, RecursionError) as exc:
+            raise ExportError(where, line, "json", json_problem(exc)) from None
         yield line, value
 
 
@@ -167,7 +176,7 @@ def read_export(path: str | Path, *, org: str, fmt: str = "auto", columns: dict[
                 first = next((ln for ln in text.splitlines() if ln.strip()), "")
                 try:
                     obj = json.loads(first)
-                except json.JSONDecodeError:
+                except (ValueError, RecursionError):
                     obj = None
                 if isinstance(obj, dict) and "id" in obj and "platform" in obj:
                     fmt = "posts_jsonl"
@@ -187,7 +196,7 @@ def read_export(path: str | Path, *, org: str, fmt: str = "auto", columns: dict[
         if fmt == "meta_csv":
             if not is_meta_header(header):
                 raise ExportError(where, 1, "header", "not a Meta Business Suite export (needs Post ID, Page ID or "
-                                  f"Account ID, Publish time, Permalink; the file has: {', '.join(header)})")
+                                  f"Account ID, Publish time, Permalink; the file has: {describe_header(header)})")
             for line, values in rows:
                 posts.append(meta_row_to_post(dict(zip(header, values)), org=org, where=where, line=line, zone=zone,
                                               as_platform=as_platform))

@@ -7,14 +7,18 @@ rows already imported in earlier runs stay in the store.
 
 from __future__ import annotations
 
-from parity.core.jsonl import RecordError
-from parity.core.records import SourceStatus, WebItem, web_item_id
-from parity.store import Store
+import logging
 
 from crawler.exports_import import read_export
-from crawler.pages.web.register import read_register
 from crawler.pages.types import PageError
+from crawler.pages.web.register import read_register
 from crawler.sources import SourceSpec
+from parity.core.jsonl import RecordError
+from parity.core.records import SourceStatus, WebItem, web_item_id
+from parity.core.surrogates import repair_model
+from parity.store import Store
+
+log = logging.getLogger(__name__)
 
 
 def import_register_source(spec: SourceSpec, store: Store) -> SourceStatus:
@@ -23,17 +27,18 @@ def import_register_source(spec: SourceSpec, store: Store) -> SourceStatus:
         entries = read_register(spec.target)
     except PageError as exc:
         return SourceStatus(org=spec.org, kind=spec.kind, url=spec.target, status="failed", error=str(exc))
+    fixed = 0
     with store.transaction():
         for entry in entries:
             key = entry.id or entry.url or f"register:{entry.channel}:{entry.published_at}:{entry.title}"
-            store.upsert_web_item(
-                WebItem(
-                    id=web_item_id(spec.org, f"register:{key}"), org=spec.org, source="register", url=entry.url,
-                    title=entry.title, text=entry.text or "", published_at=entry.published_at,
-                    channel=entry.channel, text_origin="page",
-                ),
-                source_key=spec.key,
-            )
+            item, n = repair_model(WebItem(
+                id=web_item_id(spec.org, f"register:{key}"), org=spec.org, source="register", url=entry.url,
+                title=entry.title, text=entry.text or "", published_at=entry.published_at,
+                channel=entry.channel, text_origin="page",
+            ))
+            fixed += n
+            store.upsert_web_item(item, source_key=spec.key)
+    _repaired(spec, fixed)
     return SourceStatus(org=spec.org, kind=spec.kind, url=spec.target, status="ok", items=len(entries))
 
 
@@ -53,7 +58,18 @@ def import_file_source(spec: SourceSpec, store: Store) -> SourceStatus:
         )
     except RecordError as exc:  # ExportError and the posts.jsonl lines it reads
         return SourceStatus(org=spec.org, kind=spec.kind, url=spec.target, status="failed", error=str(exc))
+    fixed = 0
     with store.transaction():
         for post in posts:
-            store.upsert_post(post.model_copy(update={"org": spec.org}), source_key=spec.key)
+            record, n = repair_model(post.model_copy(update={"org": spec.org}))
+            fixed += n
+            store.upsert_post(record, source_key=spec.key)
+    _repaired(spec, fixed)
     return SourceStatus(org=spec.org, kind=spec.kind, url=spec.target, status="ok", items=len(posts), format=fmt)
+
+
+def _repaired(spec: SourceSpec, count: int) -> None:
+    """Say how many lone surrogates (``"\\ud800"`` in JSON) were replaced by U+FFFD (parity/core/surrogates.py)."""
+    if count:
+        log.warning("%s: %d invalid character%s (lone surrogates) replaced by U+FFFD", spec.target, count,
+                    "s" if count != 1 else "")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from parity.core.records import WebItem
+from parity.core.surrogates import repair_text
 from parity.core.timeutil import format_time
 from parity.store import CrawlStateStore
 from parity.store.types import UNFINISHED, CrawlRun, LedgerRow, Outcome, Planned
@@ -91,7 +92,10 @@ def conditional_headers(validators: Validators | None) -> dict[bytes, bytes]:
 
 
 def jsonable(value: Any) -> Any:
-    """A row's context as JSON: times in the contract's spelling, empty values left out."""
+    """A row's context as JSON: times in the contract's spelling, empty values left out, lone
+    surrogates (a title from a JSON Feed) replaced so the row can be written (parity/core/surrogates.py)."""
+    if isinstance(value, str):
+        return repair_text(value)[0]
     if isinstance(value, dt.datetime):
         return format_time(value)
     if isinstance(value, dict):

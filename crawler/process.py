@@ -1,5 +1,5 @@
-"""What every crawl process shares: the spider of each source kind, logging, one Scrapy process,
-the file importers, and how a crawled source's status line is made.
+"""What every crawl process shares: the spider of each source kind, logging, one Scrapy process and its
+settings, the file importers, and how a crawled source's status line is made (checked, redacted).
 
 Used by the single-process crawl (crawler/run.py) and by the distributed crawl's coordinator
 and workers (crawler/distributed/), so both write the same status lines through the same checks.
@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from crawler.secrets import process_redactor
 from parity.core.logs import log_to_stderr
 from parity.core.records import SourceStatus
 
@@ -59,9 +60,11 @@ def local_importers() -> dict[str, Callable[..., SourceStatus]]:
 
 def configure_logging(verbose: bool) -> None:
     """Our own stderr handler (parity/core/logs.py); Scrapy's root handler is not installed (duplicate lines
-    otherwise). Scrapy and the libraries stay at WARNING unless ``--verbose``."""
+    otherwise). Scrapy and the libraries stay at WARNING unless ``--verbose``. Every line passes the
+    process's credential redactor (crawler/secrets.py): an API error quoted in a warning, or an
+    exception's traceback, may carry the token the request was sent with."""
     quiet = () if verbose else ("scrapy", "twisted", "py.warnings", "trafilatura", "htmldate", "filelock", "asyncio")
-    log_to_stderr(logging.INFO, quiet=quiet)
+    log_to_stderr(logging.INFO, quiet=quiet, rewrite=process_redactor().text)
 
 
 def import_local(specs: list[Any], store: Any, run_id: str) -> tuple[list[Any], list[str]]:
@@ -108,6 +111,18 @@ def preflight_failed(spec: Any, cls: type) -> SourceStatus | None:
     return SourceStatus(org=spec.org, kind=spec.kind, url=spec.target, status="failed", error=problem)
 
 
+def crawl_settings(loaded: Any, store_path: str, run_id: str, warc_path: str | None = None,
+                   progress: bool = False) -> dict[str, Any]:
+    """crawler.settings.scrapy_settings plus what the config says about hosts: every crawl process of a run
+    (the single one, or each distributed worker) gets the same egress rules (crawler/middlewares/egress.py)."""
+    from crawler.settings import scrapy_settings
+    from crawler.sources import configured_hosts
+
+    settings = scrapy_settings(loaded.config.crawl, store_path, run_id, warc_path, progress=progress)
+    settings["PARITY_CONFIGURED_HOSTS"] = configured_hosts(loaded)
+    return settings
+
+
 def unsupported_status(spec: Any) -> SourceStatus:
     return SourceStatus(org=spec.org, kind=spec.kind, url=spec.target, status="failed",
                         error=f"platform {spec.kind!r} is not supported by this version")
@@ -122,4 +137,12 @@ def crawled_status(spec: Any, tracker: Any, stats: dict[str, Any], settings: Any
     detail = {"finish_reason": reason, **dict(tracker.notes)}
     status, checked = review(status, stats, tracker, settings, web=spec.group == "web")
     detail.update(checked, failed_urls=dict(tracker.failed_urls))
-    return status, detail
+    return redacted(status, detail)
+
+
+def redacted(status: SourceStatus, detail: dict[str, Any]) -> tuple[SourceStatus, dict[str, Any]]:
+    """The status line and detail as stored: no credential, whatever an API's error said (crawler/secrets.py)."""
+    redactor = process_redactor()
+    if status.error:
+        status = status.model_copy(update={"error": redactor.text(status.error)})
+    return status, redactor.value(detail)

@@ -52,6 +52,12 @@ BASE_SETTINGS: dict[str, Any] = {
         # offsite redirects and redirect loops refused before RedirectMiddleware (600) follows them.
         "crawler.middlewares.offsite.OffsiteRequestMiddleware": 50,
         "crawler.middlewares.offsite.RedirectGuardMiddleware": 650,
+        # API paging held to the configured host; no private addresses unless configured (checked before
+        # robots.txt is fetched for a new host, and again on the address a response came from).
+        "crawler.middlewares.egress.EgressGuardMiddleware": 60,
+        "crawler.middlewares.egress.PeerAddressGuardMiddleware": 940,
+        # A document found by several spiders is fetched once; the others share its answer.
+        "crawler.middlewares.documents.DocumentOnceMiddleware": 945,
         # Last before the wire: one per-host gate for all spiders (concurrency, delay, rate-limit pauses).
         "crawler.middlewares.hostlimit.HostGateMiddleware": 950,
     },
@@ -65,10 +71,10 @@ BASE_SETTINGS: dict[str, Any] = {
     "PARITY_MAX_RATE_WAIT": 60.0,
     # Items no longer listed by their source, re-checked (conditional GET) per source and run.
     "PARITY_RECHECK_MAX": 100,
+    # Worker processes reading documents (PDF, .docx) within their budget (crawler/spiders/documents.py).
+    "PARITY_DOCUMENT_WORKERS": 2,
     "EXTENSIONS": {
         "scrapy.extensions.telnet.TelnetConsole": None,
-        # The WARC evidence archive (crawler/warc.py); inactive unless PARITY_WARC names a file.
-        "crawler.warc.WarcArchive": 0,
     },
 }
 
@@ -91,13 +97,22 @@ def _jitter(delay: float) -> dict[str, Any]:
     return {"RANDOMIZE_DOWNLOAD_DELAY": False, **ours}
 
 
-def scrapy_settings(crawl: CrawlSettings, store_path: str, run_id: str, warc_path: str | None = None) -> dict[str, Any]:
+def scrapy_settings(crawl: CrawlSettings, store_path: str, run_id: str, warc_path: str | None = None,
+                    progress: bool = False) -> dict[str, Any]:
     """The Scrapy settings for one crawl process, from the audit config's ``[crawl]`` table.
 
     ``warc_path``: where the evidence archive goes (``crawl.warc.gz`` in the output folder);
     None writes none. The CLI decides (``[crawl] warc`` or ``--warc``): only it knows the folder.
+    ``progress``: report progress on the channel crawler.progress opened (``--progress-fd``).
+    Extensions that are off are not listed at all: a listed extension that declines to start makes
+    Scrapy log a "Disabled …" warning for every source.
     """
     settings = dict(BASE_SETTINGS)
+    extensions = dict(BASE_SETTINGS["EXTENSIONS"])
+    if warc_path:
+        extensions["crawler.warc.WarcArchive"] = 0  # the WARC evidence archive (crawler/warc.py)
+    if progress:
+        extensions["crawler.progress.ProgressReport"] = 10
     settings.update(
         {
             "USER_AGENT": crawl.user_agent,
@@ -113,15 +128,22 @@ def scrapy_settings(crawl: CrawlSettings, store_path: str, run_id: str, warc_pat
             "PARITY_STORE": store_path,
             "PARITY_RUN_ID": run_id,
             "PARITY_MAX_PAGES": crawl.max_pages_per_source,
+            "PARITY_MAX_SITEMAP_DEPTH": crawl.max_sitemap_depth,
+            "PARITY_MAX_SITEMAPS": crawl.max_sitemaps_per_source,
             "PARITY_FOLLOW_DOCUMENTS": crawl.follow_documents,
             "PARITY_WINDOW_DAYS": crawl.window_days,
             "PARITY_MAX_RATE_WAIT": crawl.max_retry_after_seconds,
             "PARITY_ALLOW_OFFSITE_REDIRECTS": crawl.allow_offsite_redirects,
+            "PARITY_ALLOW_PRIVATE_ADDRESSES": crawl.allow_private_addresses,
             # The largest response accepted (pages and documents alike); larger ones are error rows.
             "DOWNLOAD_MAXSIZE": crawl.max_document_bytes,
+            "PARITY_DOCUMENT_MAX_PAGES": crawl.max_document_pages,
+            "PARITY_DOCUMENT_MAX_SECONDS": crawl.max_document_seconds,
             "DOWNLOAD_WARNSIZE": min(5 * 1024 * 1024, crawl.max_document_bytes),
             "PARITY_RECHECK_DAYS": crawl.recheck_days,
             "PARITY_WARC": warc_path,
+            "PARITY_PROGRESS": progress,
+            "EXTENSIONS": extensions,
         }
     )
     return settings

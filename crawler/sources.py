@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from parity.config import LoadedConfig
 
@@ -50,3 +51,21 @@ def source_specs(loaded: LoadedConfig, orgs: set[str] | None = None) -> list[Sou
                     target = str(loaded.resolve(target))
                 specs.append(SourceSpec(org.id, group, kind, target, options, f"{org.id}:{group}:{kind}:{target}"))
     return specs
+
+
+def configured_hosts(loaded: LoadedConfig) -> list[str]:
+    """Every host the config names (``url``, ``api``, a Mastodon account's instance): trusted as configured.
+
+    A host reached only because a server named it is checked (crawler/middlewares/egress.py).
+    """
+    hosts: set[str] = set()
+    for org in loaded.config.org:
+        for source in [*org.web, *org.social]:
+            for attr in ("url", "api"):
+                value = getattr(source, attr, None)
+                if isinstance(value, str) and "://" in value:
+                    hosts.add((urlsplit(value.strip()).hostname or "").lower())
+            if getattr(source, "platform", None) == "mastodon":
+                hosts.add(source.account.rpartition("@")[2].strip().lower())
+    hosts.discard("")
+    return sorted(hosts)

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from crawler.secrets import process_redactor
 from parity.core.records import SourceStatus
 
 #: Error rows kept per source (the counts in ``reasons`` are never capped).
@@ -42,7 +43,13 @@ class SourceTracker:
             self.secondary_ok += 1
 
     def failure(self, url: str, reason: str, primary: bool) -> None:
-        """Record a failed request; ``reason`` is short and stable (``http_503``, ``timeout``, ``robots``)."""
+        """Record a failed request; ``reason`` is short and stable (``http_503``, ``timeout``, ``robots``).
+
+        Both are redacted first (crawler/secrets.py): a reason may quote an API's error body, and APIs
+        echo the token they were sent.
+        """
+        redactor = process_redactor()
+        url, reason = redactor.text(url), redactor.text(reason)
         self.reasons[reason] += 1
         if reason == "robots":
             self.robots_blocked += 1

@@ -37,7 +37,6 @@ from __future__ import annotations
 import http
 import io
 import logging
-import re
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -52,18 +51,19 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawler.spiders.social import SECRET_PARAMS, strip_secrets
+from crawler.secrets import (
+    MIN_SECRET,
+    REDACTED,
+    SECRET_PARAM_TEXT,
+    SECRET_PARAMS,
+    Redactor,
+    strip_secrets,
+)
 
 log = logging.getLogger("crawler.warc")
 
 #: Headers whose values are credentials (requests and responses alike).
 REDACTED_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
-REDACTED = "[redacted]"
-#: ``access_token=…`` and the like inside header values and bodies (JSON, HTML, text).
-_SECRET_PARAM_TEXT = re.compile(
-    r"(?i)(?<![A-Za-z0-9_])(" + "|".join(sorted(map(re.escape, SECRET_PARAMS))) + r")=([^&\s\"'<>\\]+)")
-#: Tokens shorter than this are not searched for in bodies (too likely to hit innocent text).
-_MIN_SECRET = 8
 #: Headers that described the wire form, not the stored body.
 _WIRE_HEADERS = frozenset({"transfer-encoding", "content-encoding", "content-length"})
 
@@ -148,14 +148,17 @@ class _Redactor:
                     secrets.add(text.split()[-1] if text.split() else text)  # "Bearer X" → X
                     secrets.update(pair.partition("=")[2].strip() for pair in text.split(";"))  # cookie values
         # Longest first, so "Bearer X" goes before "X".
-        self.secrets = sorted((s for s in secrets if len(s) >= _MIN_SECRET), key=len, reverse=True)
+        self.secrets = sorted((s for s in secrets if len(s) >= MIN_SECRET), key=len, reverse=True)
+        self._pieces = Redactor(self.secrets)
         self.where: set[str] = set()
 
     def text(self, value: str, where: str) -> str:
         new = value
         for secret in self.secrets:
             new = new.replace(secret, REDACTED)
-        new = _SECRET_PARAM_TEXT.sub(lambda m: f"{m.group(1)}={REDACTED}", new)
+        new = SECRET_PARAM_TEXT.sub(lambda m: f"{m.group(1)}={REDACTED}", new)
+        if self.secrets:
+            new = self._pieces.pieces(new)
         if new != value:
             self.where.add(where)
         return new
@@ -167,8 +170,10 @@ class _Redactor:
         # Credential parameters only in answers to requests that carried credentials (API answers echo
         # them, like Graph's paging.next); public pages are kept byte for byte, as the evidence they are.
         if self.secrets and any(p.encode() in new.lower() for p in SECRET_PARAMS):
-            new = _SECRET_PARAM_TEXT.sub(lambda m: f"{m.group(1)}={REDACTED}",
+            new = SECRET_PARAM_TEXT.sub(lambda m: f"{m.group(1)}={REDACTED}",
                                          new.decode("latin-1")).encode("latin-1")
+        if self.secrets:  # a server quoting part of the token leaks it as well (crawler/secrets.py)
+            new = self._pieces.pieces(new.decode("latin-1")).encode("latin-1")
         if new != body:
             self.where.add("body")
         return new

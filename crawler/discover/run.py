@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from crawler.discover.readers import Found, Home
 
@@ -24,6 +25,8 @@ def discover(start_url: str, *, user_agent: str, obey_robots: bool = True, delay
         "USER_AGENT": user_agent, "ROBOTSTXT_OBEY": obey_robots, "DOWNLOAD_DELAY": delay,
         "DOWNLOAD_TIMEOUT": timeout, "RETRY_TIMES": 1, "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
         "ITEM_PIPELINES": {}, "LOG_LEVEL": "WARNING", "PARITY_STORE": None, "SPIDER_MODULES": [],
+        # The host the user typed is trusted as a configured one (crawler/middlewares/egress.py).
+        "PARITY_CONFIGURED_HOSTS": [urlsplit(start_url).hostname or ""],
     })
     settings["LOG_INSTALL_ROOT_HANDLER"] = False
     scrapy_logging(settings)

@@ -35,10 +35,14 @@ class RedisCoordination:
         self.worker = worker
         self.state = SourceState(client, keys.source(source_key))
 
-    def admit(self, key: str, token: str, quota: Quota | None = None) -> str:
-        if quota is None:
-            return self.state.admit(key, token)
-        return self.state.admit(key, token, quota.name, quota.limit)
+    def admit(self, key: str, token: str, *quotas: Quota | None) -> str:
+        return self.state.admit(key, token, more=tuple((q.name, q.limit) for q in quotas if q is not None))
+
+    def claimed(self, key: str) -> bool:
+        return self.state.claimed(key)
+
+    def spent(self, quota: Quota) -> bool:
+        return quota.limit is not None and self.state.used(quota.name) >= quota.limit
 
     def allow_host(self, host: str) -> None:
         self.state.allow_host(host)

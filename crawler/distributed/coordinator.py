@@ -52,7 +52,8 @@ COORDINATOR_TTL_MS = 10_000
 
 
 def crawl_distributed(loaded: LoadedConfig, pending: list[Any], store_path: str, run_id: str, now: dt.datetime,
-                      verbose: bool, warc_path: str | None, redis_url: str, workers: int) -> int:
+                      verbose: bool, warc_path: str | None, redis_url: str, workers: int,
+                      progress_fd: int | None = None) -> int:
     from crawler.ledger import begin_run
     from crawler.process import preflight_failed, spider_classes, unsupported_status
     from crawler.store_access import close_all, shared_store
@@ -77,6 +78,7 @@ def crawl_distributed(loaded: LoadedConfig, pending: list[Any], store_path: str,
             store.record_source(run_id, spec.key, failed)
         else:
             shared.append(spec)
+    progress = Progress(client, len(pending) - len(shared)) if progress_fd is not None else None
     keys = RunKeys(run_id)
     if resumed:  # the rows the interrupted run left unfinished, before any worker plans new ones
         for spec in shared:
@@ -87,7 +89,7 @@ def crawl_distributed(loaded: LoadedConfig, pending: list[Any], store_path: str,
     interrupted = False
     try:
         procs = start_workers(redis_url, run_id, store_path, workers, verbose, warc_path)
-        interrupted = wait_for_workers(client, keys, procs)
+        interrupted = wait_for_workers(client, keys, procs, progress)
     finally:
         client.delete(keys.coordinator)
     statuses = source_statuses(client, keys, shared, loaded, store_path, run_id, interrupted)
@@ -151,12 +153,15 @@ def _die_with_parent() -> None:
         pass
 
 
-def wait_for_workers(client: Any, keys: RunKeys, procs: list[subprocess.Popen[bytes]]) -> bool:
+def wait_for_workers(client: Any, keys: RunKeys, procs: list[subprocess.Popen[bytes]],
+                     progress: Progress | None = None) -> bool:
     """Until no worker (local or remote) is alive; True if interrupted (Ctrl-C)."""
     interrupted = False
     while True:
         try:
             client.set(keys.coordinator, 1, px=COORDINATOR_TTL_MS)
+            if progress is not None:
+                progress.update(keys)
             if all(p.poll() is not None for p in procs) and not live_workers(client, keys):
                 break
             time.sleep(POLL_SECONDS)
@@ -169,10 +174,40 @@ def wait_for_workers(client: Any, keys: RunKeys, procs: list[subprocess.Popen[by
                 for proc in procs:
                     if proc.poll() is None:
                         proc.send_signal(signal.SIGINT)
+    if progress is not None:
+        progress.update(keys)
     codes = [p.returncode for p in procs]
     if any(code not in (0, ExitCode.INTERRUPTED) for code in codes):
         log.warning("local worker exit statuses: %s", codes)
     return interrupted or any(code == ExitCode.INTERRUPTED for code in codes)
+
+
+class Progress:
+    """The progress line (crawler/progress.py) from the workers' totals in Redis (``RunKeys.progress``)."""
+
+    def __init__(self, client: Any, done_before: int) -> None:
+        from crawler.progress import _REPORTER
+
+        self.client = client
+        self.reporter = _REPORTER
+        # sources settled without a worker: file imports (already counted), preflight failures, unsupported
+        self.done_before = done_before + (_REPORTER.done if _REPORTER is not None else 0)
+
+    def update(self, keys: RunKeys) -> None:
+        if self.reporter is None:
+            return
+        totals = {"pages": 0, "items": 0, "errors": 0}
+        done = 0
+        for field, raw in self.client.hgetall(keys.progress).items():
+            if _text(field) == "_done":
+                done = int(raw)
+                continue
+            for name, value in json.loads(raw).items():
+                totals[name] = totals.get(name, 0) + int(value)
+        changed = done + self.done_before > self.reporter.done
+        self.reporter.remote = totals
+        self.reporter.done = self.done_before + done
+        self.reporter.emit(force=changed)
 
 
 def live_workers(client: Any, keys: RunKeys) -> list[str]:

@@ -76,12 +76,13 @@ def load_run_config(descriptor: dict[str, Any], folder: Path) -> LoadedConfig:
 
 def worker_settings(loaded: LoadedConfig, descriptor: dict[str, Any], store: str, name: str,
                     redis_url: str, warc: str | None) -> dict[str, Any]:
-    """The single-process crawl's settings, with the shared gate in place of the per-process one."""
-    from crawler.settings import scrapy_settings
+    """The single-process crawl's settings (egress guard, document workers and all), with the shared
+    host gate in place of the per-process one."""
+    from crawler.process import crawl_settings
     from parity.distributed.client import redis_params
 
     crawl = loaded.config.crawl
-    settings = scrapy_settings(crawl, store, descriptor["run_id"], warc)
+    settings = crawl_settings(loaded, store, descriptor["run_id"], warc)
     middlewares = dict(settings["DOWNLOADER_MIDDLEWARES"])
     middlewares["crawler.middlewares.hostlimit.HostGateMiddleware"] = None
     middlewares["crawler.distributed.gate.SharedHostGate"] = 950
@@ -113,6 +114,7 @@ SHARED_WEB = {
 def run_worker(redis_url: str, run_id: str, descriptor: dict[str, Any], store: str, name: str,
                verbose: bool = False, warc: str | None = None) -> int:
     from crawler.process import scrapy_process, spider_classes
+    from crawler.secrets import config_secrets, process_redactor
     from crawler.sources import source_specs
     from crawler.store_access import close_all
 
@@ -120,6 +122,8 @@ def run_worker(redis_url: str, run_id: str, descriptor: dict[str, Any], store: s
     keys = RunKeys(run_id)
     with tempfile.TemporaryDirectory(prefix="parity-worker-") as scratch:
         loaded = load_run_config(descriptor, Path(scratch))
+    # this machine's token variables: the config names them, each worker's environment holds the values
+    process_redactor().add(config_secrets(loaded))
     wanted = set(descriptor["sources"])
     orgs = set(descriptor["orgs"]) if descriptor.get("orgs") else None
     specs = [s for s in source_specs(loaded, orgs) if s.key in wanted]
@@ -138,6 +142,7 @@ def run_worker(redis_url: str, run_id: str, descriptor: dict[str, Any], store: s
                                 weak=False)
         crawlers.append(crawler)
         process.crawl(crawler, spec=spec, now=now)
+    heart.crawlers = crawlers
     heart.join(len(crawlers))
     from twisted.internet import reactor, task
 
@@ -184,6 +189,8 @@ def publish_outcome(client: Any, keys: RunKeys, name: str, crawler: Any, spider:
     state.publish(name, tracker_to_dict(spider.tracker))
     if pinned and reason == "finished":
         state.set_flag("walked", name)
+    if reason == "finished" and state.first("counted", name):  # the progress line's sources done
+        client.hincrby(keys.progress, "_done", 1)
     state.set_flag(f"closed:{name}", reason)
 
 
@@ -220,6 +227,7 @@ class Heartbeat:
         self.name = name
         self.queues: list[Any] = []  # SharedScheduler of every web source (they add themselves)
         self.pins: list[SourceState] = []  # walks this worker holds
+        self.crawlers: list[Any] = []  # for the progress totals
         self.reaped: set[str] = set()
         self.beats = 0
         self.coordinator_seen = time.monotonic()
@@ -232,6 +240,7 @@ class Heartbeat:
             {"host": socket.gethostname(), "pid": os.getpid(), "sources": sources, "joined": time.time()}))
 
     def leave(self, note: str) -> None:
+        self.publish_progress()
         self.alive.stop()
         self.client.hset(self.keys.finished, self.name, note)
         self.client.delete(self.keys.alive(self.name))
@@ -252,6 +261,20 @@ class Heartbeat:
         if self.beats % 2 == 0:
             self._reap_dead()
             self._check_stop(process)
+            self.publish_progress()
+
+    def publish_progress(self) -> None:
+        """This worker's totals for the coordinator's progress line (crawler/progress.py's counts)."""
+        pages = items = errors = 0
+        for crawler in self.crawlers:
+            pages += int(crawler.stats.get_value("response_received_count", 0) or 0)
+            tracker = getattr(getattr(crawler, "spider", None), "tracker", None)
+            owner = getattr(crawler.spider, "parity_owner", True) if crawler.spider is not None else False
+            if tracker is not None and owner:
+                items += tracker.items
+                errors += sum(tracker.reasons.values())
+        self.client.hset(self.keys.progress, self.name,
+                         json.dumps({"pages": pages, "items": items, "errors": errors}))
 
     def _reap_dead(self) -> None:
         left = {_text(w) for w in self.client.hkeys(self.keys.finished)}

@@ -11,12 +11,33 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 
 log = logging.getLogger(__name__)
 
 #: Builds the importer's own exception for ``(line, field, message)``.
 Fail = Callable[[int, str, str], Exception]
+#: What a column name looks like (letters in any script, digits, a little punctuation; no ``=``, ``:`` or NUL).
+_COLUMN_NAME = re.compile(r"^\w[\w .,'()#/&+-]{0,39}$")
+
+
+def describe_header(names: Iterable[object]) -> str:
+    """The header fields an error message may show: column names only, never other content of the file.
+
+    A config that points ``register``/``file`` at the wrong file (``/proc/self/environ``, a
+    credentials file) must not print its first line into a log: fields that do not look like
+    column names are counted, not shown.
+    """
+    fields = [str(name).strip() for name in names]
+    shown = [name for name in fields if _COLUMN_NAME.match(name)][:20]
+    hidden = len(fields) - len(shown)
+    if not fields:
+        return "no columns"
+    parts = [", ".join(shown)] if shown else []
+    if hidden:
+        parts.append(f"{hidden} field{'s' if hidden != 1 else ''} not shown (not column names)")
+    return "; ".join(parts)
 
 
 def decode_table(data: bytes, where: str) -> tuple[str, str]:

@@ -4,13 +4,15 @@ Feeds and sitemaps come from servers we do not control (and RSS-Bridge
 instances from people we do not know). An internal DTD subset can declare
 entities that expand exponentially ("billion laughs") or read local files;
 a 100 kB gzip file can inflate to gigabytes. Both are refused with a
-:class:`PageError` before any XML parser sees the bytes.
+:class:`PageError` before any XML parser sees the bytes. The whole prolog is
+read, however long (a padded prolog once hid a DTD past a fixed 64 KB window).
 """
 
 from __future__ import annotations
 
 import re
 import zlib
+from typing import AnyStr
 
 from crawler.pages.decode import sniff_bom
 from crawler.pages.types import PageError
@@ -47,12 +49,45 @@ def maybe_gunzip(body: bytes, where: str, cap: int = MAX_XML_BYTES) -> bytes:
 
 
 def _prolog_text(body: bytes) -> str:
-    """The start of the document as text, good enough to find a DOCTYPE in any encoding."""
-    head = body[:65536]
+    """The document's prolog as text (what comes before the root element), however long, in any encoding.
+
+    A DOCTYPE can only stand in the prolog, but the prolog has no length limit: comments,
+    processing instructions and whitespace may push it past any fixed window (the check
+    once read 64 KB, and 70 KB of comment hid a billion-laughs DTD). Comments and
+    instructions are skipped as wholes, so a ``<!DOCTYPE`` inside one is not taken for
+    the real one; the text ends at the root element's ``<`` (content after it, an HTML
+    page quoted in CDATA, is never read as a DTD).
+    """
+    head = body[:4]
     codec = sniff_bom(head)
-    if codec is None and head[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
+    if codec is None and head in (b"<\x00?\x00", b"\x00<\x00?"):
         codec = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
-    return head.decode(codec or "latin-1", errors="replace")
+    if codec is not None and codec.replace("-", "").lower().startswith(("utf16", "utf32")):
+        text = body.decode(codec, errors="replace")  # rare: decode it all
+        return text[:_prolog_end(text)]
+    # ASCII-compatible encodings: the markup is ASCII, so the scan runs on the bytes and only the
+    # prolog is decoded (a 50 MB sitemap is never copied into a string here).
+    return body[:_prolog_end(body)].decode(codec or "latin-1", errors="replace")
+
+
+def _prolog_end(data: AnyStr) -> int:
+    """Where the prolog of ``data`` ends: the root element's ``<``, or the end when a DOCTYPE (or nothing) comes first."""
+    lt, bang = ("<", "<!") if isinstance(data, str) else (b"<", b"<!")
+    skips = (("<?", "?>"), ("<!--", "-->")) if isinstance(data, str) else ((b"<?", b"?>"), (b"<!--", b"-->"))
+    pos = 0
+    while True:
+        start = data.find(lt, pos)  # type: ignore[arg-type]
+        if start < 0:
+            return len(data)
+        for opener, closer in skips:
+            if data.startswith(opener, start):  # type: ignore[arg-type]
+                end = data.find(closer, start + len(opener))  # type: ignore[arg-type]
+                if end < 0:
+                    return len(data)  # unclosed: the parser refuses it; nothing is skipped here
+                pos = end + len(closer)
+                break
+        else:
+            return len(data) if data.startswith(bang, start) else start  # type: ignore[arg-type]
 
 
 def _internal_subset(prolog: str) -> str | None:

@@ -2,7 +2,8 @@
 
 Every web spider hands the pages it finds to ``parse_article`` (the ledger row's
 callback), which extracts the record and follows linked PDF documents
-(kallelser, protokoll) on the same site; ``parse_document`` reads those. The
+(kallelser, protokoll) on the same site; ``parse_document`` reads those, in a
+worker process and within a time and page budget (crawler/spiders/documents.py). The
 extracted record goes to the pipeline wrapped in a ``Fetched``, so item and
 ledger row are stored in one transaction.
 """
@@ -16,10 +17,11 @@ from scrapy.http import Response
 
 from crawler.ledger import Fetched
 from crawler.pages.page_input import PageInput
-from crawler.pages.web.document import extract_document
-from crawler.pages.types import Article, PageError
+from crawler.pages.types import Article, DocumentFile, PageError
+from crawler.pages.web.document import DocumentTooCostly
+from crawler.spiders.base import log
 from crawler.spiders.build import article_item, document_item
-from crawler.spiders.web import WebSourceSpider
+from crawler.spiders.documents import budget_of, document_reader
 from crawler.spiders.extraction import extractor
 from crawler.spiders.sniff import (
     body_sha256,
@@ -29,6 +31,7 @@ from crawler.spiders.sniff import (
     looks_like_document,
     outcome_of,
 )
+from crawler.spiders.web import WebSourceSpider
 from parity.core.records import WebItem
 from parity.store.types import Outcome
 
@@ -58,6 +61,8 @@ class ArticleParsing(WebSourceSpider):
         if self.unchanged_body(response):
             return list(self._unchanged(response))
         if not is_html(response):
+            if is_pdf(response):  # a document served where a page was expected
+                return await self.read_document(response)
             return list(self.iter_safely(response, lambda: self._not_html(response)))
         try:  # the CPU-heavy part, in a worker process once the crawl is big (crawler/spiders/extraction.py)
             article = await extractor(self.settings).article(PageInput.from_response(response))
@@ -85,10 +90,8 @@ class ArticleParsing(WebSourceSpider):
         return self.ledger.fetched(record, url, outcome_of(response, sitemap_lastmod=response.meta.get("sitemap_lastmod")))
 
     def _not_html(self, response: Response) -> Iterator[Any]:
-        if is_pdf(response):
-            yield from self._document(response)
-            return
         self.parse_error(response, f"not an HTML page ({content_type(response) or 'no content type'})")
+        yield from ()
 
     def _article(self, response: Response, article: Article) -> Iterator[Any]:
         self.ok(response)
@@ -107,21 +110,39 @@ class ArticleParsing(WebSourceSpider):
         yield self.fetched(record, response)
         yield from self.emit(documents)
 
-    def parse_document(self, response: Response) -> Iterator[Any]:
+    async def parse_document(self, response: Response) -> list[Any]:
+        """A linked PDF or .docx: 304 / unchanged body / read in a worker within its budget."""
         if response.status == 304:
-            yield from self.not_modified_item(response)
-            return
+            return list(self.not_modified_item(response))
         if self.unchanged_body(response):
-            yield from self._unchanged(response)
-            return
-        yield from self.iter_safely(response, lambda: self._document(response))
+            return list(self._unchanged(response))
+        return await self.read_document(response)
 
-    def _document(self, response: Response) -> Iterator[Any]:
+    async def read_document(self, response: Response) -> list[Any]:
+        """The document, read off the reactor within ``max_document_pages``/``max_document_seconds``
+        (crawler/spiders/documents.py); past them an error row ``document_too_costly``."""
         try:
-            document = extract_document(PageInput.from_response(response))
+            document = await document_reader(self.settings).read(PageInput.from_response(response),
+                                                                 budget_of(self.settings))
+        except DocumentTooCostly as exc:
+            self.too_costly(response, exc.reason)
+            return []
         except PageError as exc:
             self.parse_error(response, exc.reason)
-            return
+            return []
+        except Exception as exc:  # noqa: BLE001 - one bad document must not stop the crawl
+            self.parse_error(response, f"{type(exc).__name__}: {exc}".splitlines()[0][:200])
+            return []
+        return list(self.iter_safely(response, lambda: self._document(response, document)))
+
+    def too_costly(self, response: Response, reason: str) -> None:
+        """An error row named ``document_too_costly`` (not ``unparseable``): the file is fine, just too dear."""
+        response.meta["_parse_failed"] = True
+        self.tracker.failure(response.url, reason, bool(response.meta.get("primary")))
+        self._ledger_failed(response, reason[:300])
+        log.warning("%s: %s: %s", self.spec.key, response.url, reason)
+
+    def _document(self, response: Response, document: DocumentFile) -> Iterator[Any]:
         self.ok(response)
         url = response.meta.get("ledger_url") or response.url
         yield self.fetched(document_item(self.spec.org, self.item_id(url), url, document, response.meta), response)

@@ -33,12 +33,20 @@ class Coordination(Protocol):
     #: True when several workers share the source (some decisions then wait for the others).
     shared: bool
 
-    def admit(self, key: str, token: str, quota: Quota | None = None) -> str:
-        """NEW: the caller plans the URL; SEEN: planned already; OVER: the quota is spent (not claimed).
+    def admit(self, key: str, token: str, *quotas: Quota | None) -> str:
+        """NEW: the caller plans the URL; SEEN: planned already; OVER: a quota is spent (not claimed).
 
         ``token`` names what led to the URL (its parent): the same parent asking again is
-        admitted again (a re-queued parent's children must be planned again).
+        admitted again (a re-queued parent's children must be planned again). A URL counting
+        against several quotas (a child sitemap: the sitemap cap and the page budget) takes
+        a unit of each, or of none.
         """
+
+    def claimed(self, key: str) -> bool:
+        """Whether the URL was planned in this run (by anyone)."""
+
+    def spent(self, quota: Quota) -> bool:
+        """Whether ``quota`` has no unit left."""
 
     def allow_host(self, host: str) -> None: ...
 
@@ -90,15 +98,22 @@ class LocalCoordination:
         self.truncated: set[str] = set()
         self.flags: set[str] = set()
 
-    def admit(self, key: str, token: str, quota: Quota | None = None) -> str:
+    def admit(self, key: str, token: str, *quotas: Quota | None) -> str:
         if key in self.claims:
             return SEEN  # one spider never needs a parent's children planned twice
-        if quota is not None:
-            if quota.limit is not None and self.used[quota.name] >= quota.limit:
-                return OVER
+        counted = [q for q in quotas if q is not None]
+        if any(self.spent(q) for q in counted):
+            return OVER
+        for quota in counted:
             self.used[quota.name] += 1
         self.claims[key] = token
         return NEW
+
+    def claimed(self, key: str) -> bool:
+        return key in self.claims
+
+    def spent(self, quota: Quota) -> bool:
+        return quota.limit is not None and self.used[quota.name] >= quota.limit
 
     def allow_host(self, host: str) -> None:
         self.extra_hosts.add(host)

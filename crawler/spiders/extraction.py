@@ -12,10 +12,9 @@ takes over, and the spider awaits the result. Results are the same either way
 (same pure function); a worker that dies turns into an error row for that page,
 and the pool is rebuilt.
 
-Workers ignore SIGINT: Ctrl-C reaches the whole process group, and Scrapy's
-graceful stop must be able to finish the pages in flight. When the crawl
-process dies (even by SIGKILL) the workers die with it (``PR_SET_PDEATHSIG`` on
-Linux, a parent watch elsewhere): no orphan keeps running.
+Workers ignore SIGINT and die with the crawl process (crawler/spiders/worker_life.py).
+Documents (PDF, .docx) have their own workers with a time and page budget each
+(crawler/spiders/documents.py).
 """
 
 from __future__ import annotations
@@ -25,9 +24,6 @@ import atexit
 import logging
 import multiprocessing
 import os
-import signal
-import threading
-import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -35,34 +31,11 @@ from typing import Any
 from crawler.pages.page_input import PageInput
 from crawler.pages.types import Article, PageError
 from crawler.pages.web.article import extract_article
+from crawler.spiders.worker_life import init_worker as _init_worker
 
 log = logging.getLogger(__name__)
 
 DEFAULT_INLINE = 150
-
-
-def _init_worker(parent: int | None = None) -> None:
-    """Ignore Ctrl-C (the crawl process decides when to stop); die with the crawl process (``parent``)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    parent = parent or os.getppid()
-    if os.getppid() != parent:  # the crawl process died while this worker was starting
-        os._exit(0)
-    try:  # Linux: the kernel sends SIGKILL when the crawl process dies, even by SIGKILL
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:  # died between fork and prctl
-        os._exit(0)
-
-    def watch() -> None:  # elsewhere: notice the orphaning within a second
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _extract(page: PageInput) -> tuple[str, Any, Any]:

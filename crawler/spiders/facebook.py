@@ -50,6 +50,7 @@ class GraphSpider(SocialSpider):
         super().__init__(*args, **kwargs)
         self.base = (self.spec.options.api or GRAPH).rstrip("/")
         self.allowed_hosts = {urlsplit(self.base).hostname or ""}
+        self.token_hosts = frozenset(self.allowed_hosts)
 
     def to_post(self, item: dict[str, Any]) -> Post:
         raise NotImplementedError

@@ -107,9 +107,21 @@ class MastodonSpider(SocialSpider):
             self.parse_error(response, "WebFinger answer names no instance for the account")
             return
         base, acct = target
-        if self.spec.options.api and urlsplit(base).netloc == urlsplit(self.base).netloc:
+        named = urlsplit(base)
+        if self.spec.options.api:
+            # The configured api is the instance: an answer naming another host is not followed.
+            if named.netloc != urlsplit(self.base).netloc:
+                self.tracker.failure(response.url, f"webfinger_offsite (names {named.scheme}://{named.netloc}, "
+                                                   "not the configured api)", True)
+                return
             base = self.base
-        self.allowed_hosts.add(urlsplit(base).hostname or "")
+        elif named.scheme not in ("http", "https") or not named.hostname:
+            self.parse_error(response, "WebFinger answer names no usable instance URL")
+            return
+        else:
+            # The real instance of an account on its own domain; crawler/middlewares/egress.py still
+            # refuses it if it resolves to a private address.
+            self.allowed_hosts.add(named.hostname)
         self.tracker.notes["instance"] = base
         yield self.lookup_request(base, acct)
 

@@ -27,6 +27,8 @@ from crawler.spiders.social import SocialSpider
 class RssSocialSpider(SocialSpider):
     name = "rss_social"
     supports_deletions = False
+    #: A feed, not API paging: a redirect to another public host is followed (private ones never).
+    confine_to_api_host = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -3,7 +3,8 @@
 At run time the spider does what ``parity discover`` does (crawler.discover):
 feeds from the start page's ``<link rel=alternate>``, sitemaps from robots.txt
 (else ``/sitemap.xml``, kept to news-like sections), list pages and the notice
-board linked from the start page. Feeds and sitemaps the site declares are
+board linked from the start page (what the site names counts against the
+source's caps and budget, see ``WebSourceSpider.follow_containers``). Feeds and sitemaps the site declares are
 primary (a robots-blocked or failing one makes the source incomplete);
 guessed lists, boards and ``/sitemap.xml`` are candidates whose failure is only
 noted. Items keep the kind of sub-source that found them (``feed``,
@@ -53,16 +54,13 @@ class SiteSpider(FeedParsing, SitemapParsing, ListingParsing, NoticeBoardParsing
         self.ok(response)
         self.tracker.notes.update({"cms": home.cms, "feeds": home.feeds, "lists": home.lists, "boards": home.boards})
         parent = response.meta.get("ledger_url")
-        requests = [self.follow(url, "entry", parent, budget=False, cb="feed", src="feed", primary=True)
-                    for url in home.feeds]
-        requests += [self.follow(url, "entry", parent, budget=False, cb="list", src="listing", candidate=True)
-                     for url in home.lists]
+        requests = self.follow_containers(home.feeds, parent, cb="feed", src="feed", primary=True)
+        requests += self.follow_containers(home.lists, parent, cb="list", src="listing", candidate=True)
         for url in home.boards:
             host = urlsplit(url).hostname
             if host and "netpublicator" in host:
                 self.allow_host(host)
-            requests.append(self.follow(url, "entry", parent, budget=False, cb="board", src="notice_board",
-                                        candidate=True))
+        requests += self.follow_containers(home.boards, parent, cb="board", src="notice_board", candidate=True)
         yield from self.emit(requests)
 
     # -- robots.txt: declared sitemaps -------------------------------------------------------
@@ -74,8 +72,8 @@ class SiteSpider(FeedParsing, SitemapParsing, ListingParsing, NoticeBoardParsing
         self.tracker.notes["sitemaps"] = declared
         parent = response.meta.get("ledger_url")
         if declared:
-            yield from self.emit(self.follow(url, "entry", parent, budget=False, cb="sitemap", src="sitemap",
-                                             include=[NEWS_PATH.pattern], primary=True) for url in declared)
+            yield from self.emit(self.follow_containers(declared, parent, cb="sitemap", src="sitemap",
+                                                        include=[NEWS_PATH.pattern], primary=True))
         else:
             yield from self.emit(self._probe(parent))
 

@@ -1,7 +1,10 @@
 """Sitemap or sitemap index (plain or gzip, news sitemaps too): listed pages are fetched and extracted.
 
 ``include``/``exclude`` path patterns from the config keep a site-wide sitemap
-to its news-like pages; the page budget caps the rest. A page whose
+to its news-like pages; the page budget caps the rest. Child sitemaps of an
+index are capped by depth and number and count against the page budget
+(``WebSourceSpider.follow_containers``): an index whose children are indexes
+ends at the cap with the source ``partial``, not after thousands of requests. A page whose
 ``<lastmod>`` equals the one recorded when we last fetched it is not requested
 at all (its stored item is touched), and a sitemap answering 304 means every
 page it lists is unchanged: an unchanged site costs robots.txt and the sitemaps.
@@ -61,10 +64,9 @@ class SitemapParsing(ArticleParsing):
         parent = response.meta.get("ledger_url") or response.url
         carry = {k: response.meta[k] for k in ("src", "include", "exclude") if response.meta.get(k) is not None}
         if sitemap.is_index:
-            yield from self.emit(
-                self.follow(entry.loc, "sitemap", parent, budget=False, cb="sitemap", **carry)
-                for entry in sitemap.entries
-            )
+            depth = int(response.meta.get("sitemap_depth") or 0) + 1
+            yield from self.emit(self.follow_containers((entry.loc for entry in sitemap.entries), parent, depth,
+                                                        kind="sitemap", cb="sitemap", **carry))
             return
         source = str(carry.get("src") or "sitemap")
         requests = []

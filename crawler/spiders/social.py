@@ -14,8 +14,10 @@ marks anything and never advances the cursor, so the next run redoes it.
 
 Tokens come from the environment variable the config names. They are sent
 in the ``Authorization`` header only, never in a URL (Graph's ``paging.next``
-links carry ``access_token=…``: it is stripped before following), so they
-cannot reach a log line, an error message, sources.jsonl or the store.
+links carry ``access_token=…``: it is stripped before following), and only to
+the configured API host (crawler/middlewares/egress.py). APIs echo tokens in
+their error bodies, so every error text passes crawler/secrets.py's redactor
+before it reaches a log line, an error row, sources.jsonl or the store.
 """
 
 from __future__ import annotations
@@ -26,31 +28,22 @@ import logging
 import os
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import scrapy
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler.secrets import process_redactor, strip_secrets
 from crawler.spiders.base import SourceSpider, classify_failure
 from crawler.store_access import shared_store
 from parity.core.records import Post
+from parity.core.surrogates import repair
 from parity.core.timeutil import format_time, parse_time
 
 log = logging.getLogger(__name__)
 
-#: Query parameters that are credentials and must never be requested, logged or stored.
-SECRET_PARAMS = frozenset({"access_token", "appsecret_proof", "client_secret", "oauth_token", "token", "bearer_token"})
-
-
-def strip_secrets(url: str) -> str:
-    """``url`` without credential query parameters (Graph's ``paging.next`` embeds the token)."""
-    parts = urlsplit(url)
-    if not parts.query:
-        return url
-    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in SECRET_PARAMS]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(kept), parts.fragment))
+__all__ = ["SocialSpider", "api_error_message", "id_key", "strip_secrets"]
 
 
 def api_error_message(body: bytes | str | None, limit: int = 200) -> str | None:
@@ -64,7 +57,7 @@ def api_error_message(body: bytes | str | None, limit: int = 200) -> str | None:
         return None
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: hostile nesting
         return None
     if not isinstance(data, dict):
         return None
@@ -102,9 +95,14 @@ class SocialSpider(SourceSpider):
     supports_deletions = True
     #: Token APIs are not crawling; robots.txt of api hosts does not apply to them.
     obey_robots = True
+    #: Every request (paging links, redirects) stays on ``allowed_hosts`` (crawler/middlewares/egress.py).
+    confine_to_api_host = True
+    #: The hosts the token may be sent to (set by the token spiders: the configured API host only).
+    token_hosts: frozenset[str] | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        process_redactor().add([self.token()])
         self.seen_ids: set[str] = set()
         self.newest_at: dt.datetime | None = None
         self.newest_id: str | None = None
@@ -221,8 +219,17 @@ class SocialSpider(SourceSpider):
         log.warning("%s: %s: %s", self.spec.key, strip_secrets(response.url), reason)
 
     def json_body(self, response: Response, what: str) -> Any:
+        """The answer as JSON; lone surrogates (``"\\ud800"``) replaced by U+FFFD and counted."""
         try:
-            return json.loads(response.text)
+            data, fixed = repair(json.loads(response.text))
+            if fixed:
+                self.tracker.notes["repaired_characters"] = int(self.tracker.notes.get("repaired_characters", 0)) + fixed
+                log.warning("%s: %s: %d invalid characters (lone surrogates) replaced by U+FFFD", self.spec.key,
+                            strip_secrets(response.url), fixed)
+            return data
+        except RecursionError:
+            self.parse_error(response, f"{what}: not JSON (nested too deeply)")
+            return None
         except (ValueError, AttributeError) as exc:
             self.parse_error(response, f"{what}: not JSON ({exc})")
             return None

@@ -36,6 +36,7 @@ from twisted.python.failure import Failure
 from crawler.ledger import Planned, SourceLedger, jsonable
 from crawler.spiders.base import SourceSpider, classify_failure, log
 from crawler.spiders.build import summary_item
+from crawler.spiders.containers import ContainerCaps
 from crawler.spiders.coordination import NEW, OVER, SEEN, Coordination, LocalCoordination, Quota
 from crawler.spiders.sniff import (
     block_reason,
@@ -59,12 +60,13 @@ CALLBACKS = {
 }
 #: Context keys copied into request meta (and back) when a request is rebuilt from the ledger.
 _META_KEYS = ("item_url", "item_title", "item_published", "item_extra", "link_text", "linked_from",
-              "sitemap_lastmod", "src", "follow", "selectors", "include", "exclude", "candidate", "board")
+              "sitemap_lastmod", "src", "follow", "selectors", "include", "exclude", "candidate", "board",
+              "sitemap_depth")
 
 __all__ = ["CALLBACKS", "WebSourceSpider"]
 
 
-class WebSourceSpider(SourceSpider):
+class WebSourceSpider(ContainerCaps, SourceSpider):
     """Base for feed/sitemap/listing/notice-board/page/site spiders."""
 
     #: the ``source`` value of the web items this spider produces
@@ -171,29 +173,35 @@ class WebSourceSpider(SourceSpider):
         are ``done`` in this run (a resumed run), URLs over their quota (pages and
         documents: ``max_pages_per_source`` unless ``budget`` is False; ``quota`` names another).
         """
-        if not self.same_site(url):
-            return None
-        done = self.ledger.done_in_run(url)
         if quota is None and budget and kind in ("page", "document"):
             quota = self.pages_quota
-        verdict = self.coord.admit(self.canon(url), parent or "", None if done is not None else quota)
+        verdict, request = self._plan(url, kind, parent, (quota,), context)
+        if verdict == OVER and quota is not None and quota.note:
+            self.tracker.notes[quota.note] = True
+        return request
+
+    def _plan(self, url: str, kind: str, parent: str | None, quotas: tuple[Quota | None, ...],
+              context: dict[str, Any]) -> tuple[str, scrapy.Request | None]:
+        """``follow``'s decision: (NEW, the request), (SEEN, None) for any skip, (OVER, None) over a quota."""
+        if not self.same_site(url):
+            return SEEN, None
+        done = self.ledger.done_in_run(url)
+        verdict = self.coord.admit(self.canon(url), parent or "", *(() if done is not None else quotas))
         if verdict == SEEN:
-            return None
+            return SEEN, None
         if done is not None:
             self.tracker.notes["resumed_done"] = int(self.tracker.notes.get("resumed_done", 0)) + 1
             if done.item_id:
                 self.tracker.items += 1
-            return None
+            return SEEN, None
         if verdict == OVER:
-            if quota is not None and quota.note:
-                self.tracker.notes[quota.note] = True
-            return None
+            return OVER, None
         if "cb" not in context:
             context["cb"] = "document" if kind == "document" or looks_like_document(url) else "article"
         if context.get("cb") == "document":
             kind = "document"
         self.ledger.plan(Planned(url, kind, parent, jsonable(context)))
-        return self.build(url, kind, parent, context)
+        return NEW, self.build(url, kind, parent, context)
 
     def flush_plan(self) -> None:
         """Write the ``todo`` rows collected by ``follow`` (one transaction) before their requests go out."""

@@ -41,6 +41,7 @@ class XSpider(SocialSpider):
         self.user_id = self.spec.options.user_id.strip()
         self.base = (self.spec.options.api or X_API).rstrip("/")
         self.allowed_hosts = {urlsplit(self.base).hostname or ""}
+        self.token_hosts = frozenset(self.allowed_hosts)
         self.tracker.url = f"https://x.com/i/user/{self.user_id}"
         self.returned = 0
 

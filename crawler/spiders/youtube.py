@@ -28,6 +28,8 @@ YOUTUBE = "https://www.youtube.com"
 
 class YoutubeSpider(SocialSpider):
     name = "youtube"
+    #: A feed, not API paging: a redirect to another public host is followed (private ones never).
+    confine_to_api_host = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

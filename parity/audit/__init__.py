@@ -7,7 +7,8 @@ contract's; ConfigError / RecordError / StoreError are input errors too, see ``I
 * :func:`run_crawl_only` (``parity crawl``): crawl → collect → posts/web/sources.jsonl
 * :func:`run_demo` (``parity demo``): the demo world, audited by ``run_audit``
 * :func:`match_only` (``parity match``), :func:`rebuild_outputs` (``parity report``),
-  :func:`load_history` (``parity history``), :func:`run_discover` (``parity discover``),
+  :func:`load_history` (``parity history``), :func:`triage_post` (``parity triage``),
+  :func:`run_discover` (``parity discover``),
   :func:`run_worker` (``parity worker``: a distributed crawl's worker on another machine)
 
 Modules: ``request`` (requests, results, defaults), ``errors``, ``child`` (the crawler's child
@@ -26,7 +27,7 @@ from parity.audit.errors import (
     InputError,
     Interrupted,
 )
-from parity.audit.history import History, load_history
+from parity.audit.history import History, load_history, triage_post
 from parity.audit.matching import match_only
 from parity.audit.request import (
     AuditRequest,
@@ -58,5 +59,6 @@ __all__ = [
     "run_crawl_only",
     "run_demo",
     "run_discover",
+    "triage_post",
     "run_worker",
 ]

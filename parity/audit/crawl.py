@@ -14,7 +14,7 @@ from parity.audit.collect import Collected, collect_from_store, export_crawl
 from parity.audit.errors import CrawlCrashed, InputError, Interrupted
 from parity.audit.request import CrawlRequest, CrawlResult, Resolved, resolve
 from parity.core.exitcodes import ExitCode, outcome
-from parity.store import Store, describe_store, open_store
+from parity.store import RunLock, Store, describe_store, open_store
 
 
 def new_run_id(now: dt.datetime) -> str:
@@ -24,14 +24,15 @@ def new_run_id(now: dt.datetime) -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
 
 
-def crawl_step(run: Resolved, command: str, request: CrawlRequest) -> str:
+def crawl_step(run: Resolved, command: str, request: CrawlRequest, run_id: str, lock: RunLock) -> str:
     """Begin a run, crawl in the child process, settle the run on failure; returns the run id.
 
+    ``lock`` is the store's run lock, already held (see :func:`crawled`); the crawl child
+    inherits it, so it stays held while the child writes even if this process is killed.
     Failures follow the contract: Interrupted (the run is kept as ``interrupted`` so a rerun
     resumes), InputError (an input file named by the config is unreadable; the crawl printed
     which file and line), CrawlCrashed (the child died: a bug).
     """
-    run_id = new_run_id(run.clock)
     with open_store(run.store) as store:
         store.begin_run(run_id, command, str(run.loaded.path))
     request.progress.stage("crawl", f"crawling {run.loaded.path} (run {run_id}, store {describe_store(run.store)})")
@@ -40,7 +41,8 @@ def crawl_step(run: Resolved, command: str, request: CrawlRequest) -> str:
     if run.warc is not None:
         request.progress.stage("crawl", f"archiving every downloaded response in {run.warc}")
     code = run_crawl(run.loaded.path, run.store, run_id, run.clock, run.orgs, request.verbose, run.warc,
-                     run.redis, run.workers)
+                     request.progress, lock_fds=lock.inheritable_fds(), redis=run.redis,
+                     workers=run.workers)
     if code == 0:
         return run_id
     with open_store(run.store) as store:
@@ -68,8 +70,11 @@ class Crawled:
 def crawled(request: CrawlRequest, command: str) -> Iterator[Crawled]:
     """Resolve the request, crawl, and read back what this run collected (the steps every run shares)."""
     run = resolve(request)
-    run_id = crawl_step(run, command, request)
-    with open_store(run.store) as store:
+    run_id = new_run_id(run.clock)
+    # One run per store at a time (parity/store/lock.py): taken before the run is registered, held until its
+    # last output is written; a second run stops here with exit 2 and the holder's run id and pid.
+    with open_store(run.store) as store, store.lock_run(run_id) as lock:
+        crawl_step(run, command, request, run_id, lock)
         yield Crawled(run, run_id, store, collect_from_store(store, run.loaded, run_id, run.clock, run.orgs))
 
 

@@ -10,7 +10,7 @@ from parity.audit.run import run_audit
 
 
 def run_demo(out: Path, fail_under: float | None = None, warc: bool = False, verbose: bool = False,
-             progress: Progress | None = None) -> AuditResult:
+             progress: Progress | None = None, csv_dialect: str | None = None) -> AuditResult:
     """Start the world, write its config to ``out/demo.toml``, audit it, stop the servers."""
     from parity.demo.world import DemoWorld
 
@@ -27,4 +27,5 @@ def run_demo(out: Path, fail_under: float | None = None, warc: bool = False, ver
         progress.stage("crawl", f"demo world: web {world.web_base}, mastodon {world.mastodon_base}, "
                                 f"bluesky {world.bluesky_base}")
         return run_audit(AuditRequest(config=config_path, out=out, store=store_path, clock=clock,
-                                      fail_under=fail_under, warc=warc, verbose=verbose, progress=progress))
+                                      fail_under=fail_under, warc=warc, verbose=verbose, progress=progress,
+                                      csv_dialect=csv_dialect))

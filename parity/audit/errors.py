@@ -12,7 +12,7 @@ from typing import ClassVar
 from parity.config import ConfigError
 from parity.core.exitcodes import ExitCode
 from parity.core.jsonl import RecordError
-from parity.store import StoreError
+from parity.store import StoreBusy, StoreError
 
 
 class AuditError(Exception):
@@ -48,5 +48,6 @@ class CrawlCrashed(AuditError):
 
 
 #: Errors raised by the layers below that mean "your input is wrong" (exit 2), with a message
-#: that names the file, line and field: a config, a JSONL record, a store that is not ours.
-INPUT_ERRORS: tuple[type[Exception], ...] = (InputError, ConfigError, RecordError, StoreError)
+#: that names the file, line and field: a config, a JSONL record, a store that is not ours, a store
+#: another run is using (StoreBusy: "store is in use by run X (pid N)").
+INPUT_ERRORS: tuple[type[Exception], ...] = (InputError, ConfigError, RecordError, StoreError, StoreBusy)

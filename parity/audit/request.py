@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -22,17 +24,50 @@ log = logging.getLogger("parity")
 
 class Progress(Protocol):
     """Where a run says what it is doing. The default writes log lines to stderr; a live display
-    (a progress bar on a terminal) implements the same method."""
+    (a progress bar on a terminal, parity.cli.console) implements the same methods."""
+
+    #: True: the crawl process's stderr is piped to :meth:`child_line` instead of going to our stderr
+    #: directly (a live display must print the child's log lines itself, or they tear it apart)
+    captures_child_output: bool
 
     def stage(self, stage: str, message: str) -> None:
         """``stage``: ``crawl``, ``match`` or ``report``; ``message``: one human line."""
 
+    def crawl(self, counts: dict[str, Any]) -> None:
+        """Live crawl totals (crawler/progress.py): ``sources_total``, ``sources_done``, ``pages``, ``items``,
+        ``errors``, and ``source`` when one just finished."""
+
+    def child_line(self, line: str) -> None:
+        """One line the crawl process wrote to stderr (only when :attr:`captures_child_output`)."""
+
 
 class LogProgress:
-    """Progress as INFO log lines on stderr (stdout carries only the requested output)."""
+    """Progress as INFO log lines on stderr (stdout carries only the requested output): a line per
+    finished source and, during a long crawl, at most one every :attr:`every` seconds."""
+
+    captures_child_output = False
+
+    def __init__(self, every: float = 30.0) -> None:
+        self.every = every
+        self._last = 0.0
 
     def stage(self, stage: str, message: str) -> None:
         log.info("%s", message)
+
+    def crawl(self, counts: dict[str, Any]) -> None:
+        now = time.monotonic()
+        if counts.get("source") or now - self._last >= self.every:
+            self._last = now
+            log.info("crawl: %s", crawl_line(counts))
+
+    def child_line(self, line: str) -> None:
+        sys.stderr.write(line)
+
+
+def crawl_line(counts: dict[str, Any]) -> str:
+    """``3/6 sources done, 120 pages, 80 items, 0 errors`` (the plain form of the progress display)."""
+    return (f"{counts.get('sources_done', 0)}/{counts.get('sources_total', 0)} sources done, "
+            f"{counts.get('pages', 0)} pages, {counts.get('items', 0)} items, {counts.get('errors', 0)} errors")
 
 
 @dataclass(frozen=True)
@@ -55,9 +90,11 @@ class CrawlRequest:
 
 @dataclass(frozen=True)
 class AuditRequest(CrawlRequest):
-    """``parity audit``: collect, match, report. ``fail_under``: exit 3 below this parity rate (%)."""
+    """``parity audit``: collect, match, report. ``fail_under``: exit 3 below this parity rate (%);
+    ``csv_dialect``: how verdicts.csv and ranking.csv are spelled (None: ``excel-sv``, README "Output folder")."""
 
     fail_under: float | None = None
+    csv_dialect: str | None = None
 
 
 @dataclass(frozen=True)

@@ -36,10 +36,13 @@ def run_audit(request: AuditRequest) -> AuditResult:
         store.save_verdicts(run_id, verdicts)
         names = {o.id: o.name for o in run.loaded.config.org if not run.orgs or o.id in run.orgs}
         meta = audit_meta(run.loaded, run_id, run.clock)
-        meta["history"] = history_block(store, run_id)
+        meta["history"] = history_block(store, run_id, list(names))
         meta["removed"] = removed_items(store, list(names))
         summary = summarise(collected.posts, verdicts, collected.sources, names, request.fail_under, meta)
-        write_audit_outputs(run.out, collected.posts, collected.web, verdicts, collected.sources, summary)
+        audited = {p.id for p in collected.posts}
+        marks = [m for m in store.triage_marks(list(names)) if m["post_id"] in audited]
+        write_audit_outputs(run.out, collected.posts, collected.web, verdicts, collected.sources, summary,
+                            triage=marks, csv_dialect=request.csv_dialect)
         store.finish_run(run_id, "finished", summary["exit_code"], summary)
     request.progress.stage("report", f"report written to {run.out / 'report.html'}")
     return AuditResult(summary=summary, out_dir=run.out, run_id=run_id, store=run.store)
@@ -56,11 +59,11 @@ def audit_meta(loaded: LoadedConfig, run_id: str, now: dt.datetime) -> dict[str,
     }
 
 
-def rebuild_outputs(folder: Path, fail_under: float | None = None) -> AuditResult:
+def rebuild_outputs(folder: Path, fail_under: float | None = None, csv_dialect: str | None = None) -> AuditResult:
     """``parity report DIR``: summary, CSV and HTML again from the JSONL files of an earlier run."""
     from parity.report import rebuild_report
 
     if not folder.is_dir():
         raise InputError(f"{folder}: not a folder")
-    summary = rebuild_report(folder, fail_under)
+    summary = rebuild_report(folder, fail_under, csv_dialect)
     return AuditResult(summary=summary, out_dir=folder, run_id=summary.get("run_id"))

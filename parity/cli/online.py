@@ -20,9 +20,11 @@ from parity.audit import (
     run_discover,
     run_worker,
 )
-from parity.cli.console import finish, setup_logging
+from parity.cli.console import finish, print_result, setup_logging
 from parity.cli.options import (
     ConfigArg,
+    CsvDialect,
+    CsvDialectOpt,
     FailUnder,
     Fmt,
     OutDir,
@@ -34,21 +36,33 @@ from parity.cli.options import (
     Warc,
     bundle,
 )
+from parity.cli.progress import progress_for_stderr
 
 
 @bundle(RunOptions)
-def audit(config: ConfigArg, run: RunOptions, fail_under: FailUnder = None, fmt: Fmt = OutputFormat.table) -> None:
+def audit(config: ConfigArg, run: RunOptions, fail_under: FailUnder = None, fmt: Fmt = OutputFormat.table,
+          csv_dialect: CsvDialectOpt = CsvDialect.excel_sv) -> None:
     """Collect + match + report for every organisation in CONFIG."""
     setup_logging(run.verbose)
-    result = run_audit(run.request(config, AuditRequest, fail_under=fail_under))
+    progress = progress_for_stderr()
+    try:
+        result = run_audit(run.request(config, AuditRequest, fail_under=fail_under, csv_dialect=csv_dialect.value,
+                                       progress=progress))
+    finally:
+        getattr(progress, "close", lambda: None)()
     finish(result, fmt)
 
 
 @bundle(RunOptions)
-def crawl(config: ConfigArg, run: RunOptions) -> None:
+def crawl(config: ConfigArg, run: RunOptions, fmt: Fmt = OutputFormat.table) -> None:
     """Collect only: writes posts.jsonl, web.jsonl, sources.jsonl."""
     setup_logging(run.verbose)
-    result = run_crawl_only(run.request(config, CrawlRequest))
+    progress = progress_for_stderr()
+    try:
+        result = run_crawl_only(run.request(config, CrawlRequest, progress=progress))
+    finally:
+        getattr(progress, "close", lambda: None)()
+    print_result(result.to_dict(), fmt, "reach-parity crawl")
     raise typer.Exit(result.exit_code)
 
 
@@ -57,10 +71,14 @@ DEMO_OUT = Path("reports/demo")
 
 
 def demo(out: OutDir = DEMO_OUT, fail_under: FailUnder = None, fmt: Fmt = OutputFormat.table,
-         verbose: Verbose = False, warc: Warc = False) -> None:
+         verbose: Verbose = False, warc: Warc = False, csv_dialect: CsvDialectOpt = CsvDialect.excel_sv) -> None:
     """Start the bundled demo world on 127.0.0.1, audit it, write the report, stop the servers."""
     setup_logging(verbose)
-    result = run_demo(out or DEMO_OUT, fail_under, warc, verbose)
+    progress = progress_for_stderr()
+    try:
+        result = run_demo(out or DEMO_OUT, fail_under, warc, verbose, progress, csv_dialect.value)
+    finally:
+        getattr(progress, "close", lambda: None)()
     finish(result, fmt)
 
 

@@ -29,6 +29,29 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
+class CsvDialect(str, Enum):
+    """How verdicts.csv and ranking.csv are spelled (parity/report/tabular.py, README "Output folder")."""
+
+    excel_sv = "excel-sv"
+    comma = "comma"
+
+
+class Embeddings(str, Enum):
+    """The optional dense signal (parity/core/embeddings.py): use it when installed, require it, or never."""
+
+    auto = "auto"
+    on = "on"
+    off = "off"
+
+
+class TriageLabel(str, Enum):
+    """What an officer concluded about one post (parity/store/triage.py)."""
+
+    not_an_announcement = "not-an-announcement"
+    confirmed_gap = "confirmed-gap"
+    wrong_match = "wrong-match"
+
+
 ConfigArg = Annotated[Path, typer.Argument(help="the audit config (TOML)")]
 OutDir = Annotated[Optional[Path], typer.Option("--out", help="output folder")]
 StorePath = Annotated[Optional[str], typer.Option(
@@ -46,6 +69,9 @@ Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="more detail on s
 Now = Annotated[Optional[str], typer.Option("--now", hidden=True, help="audit clock (ISO 8601), for replays")]
 Warc = Annotated[bool, typer.Option("--warc", help="archive every downloaded response in DIR/crawl.warc.gz "
                                     "(evidence; credentials redacted; also [crawl] warc = true)")]
+CsvDialectOpt = Annotated[CsvDialect, typer.Option("--csv-dialect", help="verdicts.csv and ranking.csv: excel-sv "
+                                                   "(; separator, UTF-8 BOM, decimal comma: Swedish Excel) or comma "
+                                                   "(, separator, no BOM, decimal point)")]
 
 
 R = TypeVar("R", bound=CrawlRequest)

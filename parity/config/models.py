@@ -34,10 +34,24 @@ class CrawlSettings(_Strict):
     timeout_seconds: float = Field(30.0, gt=0)
     retries: int = Field(3, ge=0, le=10)
     max_pages_per_source: int = Field(2000, ge=1)
+    max_sitemap_depth: int = Field(
+        3, ge=0, description="how deep sitemap indexes may nest below the configured sitemap (an index of indexes "
+        "is depth 2); deeper ones are not read and the source is partial")
+    max_sitemaps_per_source: int = Field(
+        200, ge=1, description="child sitemaps read per source (for a `site` source also the feeds, sitemaps, lists "
+        "and boards it discovers); they also count against max_pages_per_source; more ⇒ the source is partial")
     max_document_bytes: int = Field(20 * 1024 * 1024, ge=1024)
+    max_document_pages: int = Field(
+        1000, ge=1, description="a linked PDF with more pages is not read: error row document_too_costly")
+    max_document_seconds: float = Field(
+        30.0, gt=0, description="extraction time one document may cost (in a worker process); past it: error row "
+        "document_too_costly (a page that never ends: its worker is stopped 5 s later)")
     autothrottle: bool = True
     follow_documents: bool = True
     allow_offsite_redirects: bool = False
+    allow_private_addresses: bool = Field(
+        False, description="follow links, redirects and WebFinger answers to hosts that resolve to loopback, "
+        "private, link-local or unique-local addresses (hosts named in the config are always allowed)")
     max_retry_after_seconds: float = Field(
         60.0, ge=0, description="longest Retry-After / rate-limit reset we wait for; longer ⇒ the request fails")
     recheck_days: float | None = Field(

@@ -1,22 +1,32 @@
 """Reading and writing the JSONL record files with errors a person can act on.
 
 Journalists bring their own exports to ``parity match``; a broken line must be
-reported as ``file:line: field: message`` and never as a traceback.
+reported as ``file:line: field: message`` and never as a traceback — also a hostile one:
+a line over :data:`MAX_LINE_BYTES`, JSON nested 100,000 deep, a 5,000-digit number. Lone
+surrogates (``"\\ud800"``) are replaced by U+FFFD with a warning (parity/core/surrogates.py).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, Self, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from parity.core.surrogates import repair
+
 M = TypeVar("M", bound=BaseModel)
+log = logging.getLogger(__name__)
+
+#: The longest line (bytes, without its line end) a record file may have: far above any real post or
+#: page, far below what would exhaust memory (README, "Security").
+MAX_LINE_BYTES = 16 * 1024 * 1024
 
 
 class RecordError(ValueError):
@@ -34,15 +44,62 @@ def read_records(path: str | Path, model: type[M]) -> list[M]:
     return list(iter_records(path, model))
 
 
-def open_records(path: str | Path):
-    """The file opened for binary reading, or a one-line :class:`RecordError`."""
+def open_records(path: str | Path) -> RecordFile:
+    """The file opened for binary reading (lines capped at :data:`MAX_LINE_BYTES`), or a one-line
+    :class:`RecordError`."""
     path = Path(path)
     try:
-        return path.open("rb")  # decoded line by line, so an encoding error names its own line
+        return RecordFile(path, path.open("rb"))  # decoded line by line, so an encoding error names its own line
     except FileNotFoundError:
         raise RecordError(f"{path}: file not found") from None
     except OSError as exc:
         raise RecordError(f"{path}: {exc.strerror or exc}") from None
+
+
+class RecordFile:
+    """A JSONL file read line by line, no line longer than :data:`MAX_LINE_BYTES`.
+
+    Iterating a file object reads a whole line whatever its length: one 300 MB line took
+    5.9 GB to refuse. Here at most the limit (plus two bytes) is read; a longer line is a
+    :class:`RecordError` naming ``file:line`` and nothing more of it is read.
+    """
+
+    def __init__(self, path: Path, handle: BinaryIO, limit: int = MAX_LINE_BYTES) -> None:
+        self.path = path
+        self.handle = handle
+        self.limit = limit
+        self.lineno = 0  # of the last line read by iteration (after a seek: unknown, reported as "(line)")
+
+    def readline(self) -> bytes:
+        raw = self.handle.readline(self.limit + 2)
+        if len(raw) > self.limit and len(raw.rstrip(b"\r\n")) > self.limit:
+            where = f"{self.path}:{self.lineno}" if self.lineno else str(self.path)
+            raise RecordError(f"{where}: (line): longer than {self.limit:,} bytes, the limit for one record")
+        return raw
+
+    def __iter__(self) -> Iterator[bytes]:
+        while True:
+            self.lineno += 1
+            raw = self.readline()
+            if not raw:
+                return
+            yield raw
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self.lineno = 0
+        return self.handle.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.handle.tell()
+
+    def close(self) -> None:
+        self.handle.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def parse_line(path: str | Path, lineno: int, raw: bytes) -> dict | None:
@@ -58,13 +115,36 @@ def parse_text_line(path: str | Path, lineno: int, line: str) -> dict | None:
     """:func:`parse_line` of a line already decoded (exports arrive in Excel's encodings)."""
     if not line.strip():
         return None
-    try:
-        data = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise RecordError(f"{path}:{lineno}: (line): not valid JSON ({exc.msg})") from None
+    data = loads_or_error(line, f"{path}:{lineno}: (line)")
     if not isinstance(data, dict):
         raise RecordError(f"{path}:{lineno}: (line): expected a JSON object")
+    data, fixed = repair(data)
+    if fixed:
+        log.warning("%s:%d: %d invalid character%s (lone surrogates) replaced by U+FFFD", path, lineno, fixed,
+                    "s" if fixed != 1 else "")
     return data
+
+
+def loads_or_error(text: str | bytes, where: str) -> Any:
+    """``json.loads``, with every way hostile JSON fails as one :class:`RecordError` line.
+
+    Besides syntax errors: nesting deeper than the decoder's recursion limit (RecursionError)
+    and integers of more than 4,300 digits (ValueError from CPython's conversion limit).
+    ``where`` starts the message (``file:line: field``).
+    """
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise RecordError(f"{where}: not valid JSON ({json_problem(exc)})") from None
+
+
+def json_problem(exc: BaseException) -> str:
+    """What is wrong with JSON that ``json.loads`` refused, in a few words (for ``file:line: field: …``)."""
+    if isinstance(exc, json.JSONDecodeError):
+        return exc.msg
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc).split(";")[0]  # "Exceeds the limit (4300 digits) for integer string conversion: …"
 
 
 def validate(path: str | Path, lineno: int, data: dict, model: type[M]) -> M:

@@ -122,6 +122,11 @@ class RunKeys:
         """Set by the coordinator when the run is interrupted: workers stop gracefully."""
         return f"{self.prefix}:stop"
 
+    @property
+    def progress(self) -> str:
+        """Hash worker → JSON totals (pages, items, errors) and ``_done`` → sources finished: for the progress line."""
+        return f"{self.prefix}:progress"
+
     def source(self, source_key: str) -> str:
         """Prefix of one source's keys (queue, seen set, claims, trackers, …)."""
         return f"{self.prefix}:src:{source_id(source_key)}"

@@ -27,18 +27,21 @@ from typing import Any
 
 NEW, SEEN, OVER = "new", "seen", "over"
 
-#: KEYS: claims hash, budgets hash; ARGV: url key, token, budget name ('' = none), limit (-1 = none).
+#: KEYS: claims hash, budgets hash; ARGV: url key, token, then (budget name, limit (-1 = none)) pairs.
+#: Returns 0 seen, 1 new, 2 + i: the i-th budget (0-based) is spent (nothing taken, nothing claimed).
 _ADMIT = """
 local holder = redis.call('HGET', KEYS[1], ARGV[1])
 if holder then
   if holder == ARGV[2] then return 1 end
   return 0
 end
-if ARGV[3] ~= '' then
-  local limit = tonumber(ARGV[4])
-  local used = tonumber(redis.call('HGET', KEYS[2], ARGV[3]) or '0')
-  if limit >= 0 and used >= limit then return 2 end
-  redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
+for i = 3, #ARGV, 2 do
+  local limit = tonumber(ARGV[i + 1])
+  local used = tonumber(redis.call('HGET', KEYS[2], ARGV[i]) or '0')
+  if limit >= 0 and used >= limit then return 2 + (i - 3) / 2 end
+end
+for i = 3, #ARGV, 2 do
+  redis.call('HINCRBY', KEYS[2], ARGV[i], 1)
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return 1
@@ -81,11 +84,23 @@ class SourceState:
         return f"{self.prefix}:{name}"
 
     # -- URLs and budgets --------------------------------------------------------------------
-    def admit(self, url_key: str, token: str, budget: str | None = None, limit: int | None = None) -> str:
-        """NEW (claimed now, or again by ``token``), SEEN (another parent has it) or OVER (budget spent)."""
-        reply = self._admit(keys=[self.key("claims"), self.key("budgets")],
-                            args=[url_key, token, budget or "", -1 if limit is None else limit])
-        return _VERDICTS[int(reply)]
+    def admit(self, url_key: str, token: str, budget: str | None = None, limit: int | None = None,
+              more: tuple[tuple[str, int | None], ...] = ()) -> str:
+        """NEW (claimed now, or again by ``token``), SEEN (another parent has it) or OVER (a budget is spent).
+
+        ``budget``/``limit`` and every ``more`` pair are budgets the URL counts against: a unit of
+        each is taken only if none is spent, so budgets that overlap (sitemaps and pages) stay exact.
+        """
+        budgets = ([(budget, limit)] if budget else []) + list(more)
+        args: list[Any] = [url_key, token]
+        for name, cap in budgets:
+            args += [name, -1 if cap is None else cap]
+        reply = int(self._admit(keys=[self.key("claims"), self.key("budgets")], args=args))
+        return _VERDICTS.get(reply, OVER)
+
+    def used(self, budget: str) -> int:
+        """Units of ``budget`` taken so far."""
+        return int(self.client.hget(self.key("budgets"), budget) or 0)
 
     def claimed(self, url_key: str) -> bool:
         return bool(self.client.hexists(self.key("claims"), url_key))

@@ -57,6 +57,15 @@ class Comparison:
     def lag_days(self) -> np.ndarray:
         return (self.doc_ts[self.pair_doc] - self.post_ts[self.pair_post]) / 86400.0
 
+    @cached_property
+    def distinctive(self) -> sp.csr_matrix:
+        """P × V: idf of each post's *distinctive* words (see :func:`distinctive_mask`), else 0
+        (number fragments are left to the key facts)."""
+        mask = distinctive_mask(self.index.df, self.index.weights.shape[0])
+        out = self.queries.words.weighted.multiply(mask[None, :]).tocsr()
+        out.eliminate_zeros()
+        return out
+
 
 #: candidates per post whose page facts are read (fact_pairs)
 FACT_TOP_K = 5
@@ -124,6 +133,28 @@ def shared_words(c: Comparison) -> np.ndarray:
 def specifics_containment(c: Comparison) -> np.ndarray:
     q = c.queries
     return _containment(q.spec_weighted, c.index.present, c.pair_post, c.pair_doc, q.spec_oov_mass)
+
+
+def distinctive_coverage(c: Comparison) -> np.ndarray:
+    """idf-weighted share of the post's distinctive content found on the page: its terms
+    rare in the pool (:func:`distinctive_mask`) and its names and numbers no page has
+    (those count as missing: a town or a year the pool never mentions)."""
+    return _containment(c.distinctive, c.index.present, c.pair_post, c.pair_doc, c.queries.spec_oov_mass)
+
+
+def shared_distinctive(c: Comparison) -> np.ndarray:
+    """How many of the post's distinctive terms the page carries."""
+    d = c.distinctive.copy()
+    d.data = np.ones_like(d.data)
+    return _pair_dot(d, c.index.present, c.pair_post, c.pair_doc)
+
+
+def informative_title_coverage(c: Comparison, tcov: np.ndarray) -> np.ndarray:
+    """Title coverage discounted for short titles: a title of one or two topic words
+    ("Badvatten", "Halka") is covered by any post on the topic, so it counts for
+    ``n / TITLE_FULL_WORDS`` of its coverage."""
+    n_title = np.asarray(c.index.title_present.sum(axis=1)).ravel()[c.pair_doc]
+    return tcov * np.minimum(1.0, n_title / TITLE_FULL_WORDS)
 
 
 def has_specifics(c: Comparison) -> np.ndarray:
@@ -293,6 +324,21 @@ def dense_zscore(t: TopView, dcos: np.ndarray, mean: np.ndarray, std: np.ndarray
 
 
 # --------------------------------------------------------------------------- helpers
+#: a term is *distinctive* when at most this share of the pool's items carry it …
+RARE_SHARE = 0.03
+#: … or at most this many items (so that "rare" still means something in a pool of 20)
+RARE_MIN_DF = 2
+#: titles with fewer content words count for a share of their coverage
+TITLE_FULL_WORDS = 3
+
+
+def distinctive_mask(df: np.ndarray, n_items: int) -> np.ndarray:
+    """1.0 for the terms of the pool rare enough to identify a page: df ≤ max(RARE_MIN_DF,
+    RARE_SHARE · n_items). Relative to the pool, so it means the same for 20 items and for
+    10,000 (unlike raw BM25, whose scale grows with the pool)."""
+    return (df <= max(RARE_MIN_DF, RARE_SHARE * n_items)).astype(np.float64)
+
+
 def _pick(arr: np.ndarray, idx: np.ndarray, default: float) -> np.ndarray:
     out = np.full(len(idx), default, dtype=np.float64)
     ok = idx >= 0

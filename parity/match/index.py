@@ -240,6 +240,9 @@ class PostQueries:
     spec_weighted: sp.csr_matrix  # P × V, the specifics' binary · idf
     spec_oov_mass: np.ndarray  # P
     has_spec: np.ndarray  # P bool: the post names or numbers something
+    #: the same posts without number fragments ("070", "174", "06" of a phone number are not words;
+    #: numbers are checked whole, as facts); None on the word view itself
+    words: "PostQueries | None" = None
 
     @classmethod
     def build(cls, index: BM25Index, terms: np.ndarray, lengths: np.ndarray, spec_terms: np.ndarray,

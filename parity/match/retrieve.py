@@ -64,7 +64,18 @@ def lexical_side(batch: OrgBatch) -> tuple[BM25Index, PostQueries]:
     )
     del t_flat, b_flat
     queries = PostQueries.build(index, to_terms(q_flat, lookup), q_lens, to_terms(n_flat, lookup), n_lens, n_terms)
+    words_flat = np.where(_numeric_stems(q_flat)[np.maximum(q_flat, 0)] & (q_flat >= 0), -1, q_flat)
+    queries.words = PostQueries.build(index, to_terms(words_flat, lookup), q_lens, to_terms(n_flat, lookup), n_lens,
+                                      n_terms)
     return index, queries
+
+
+def _numeric_stems(flat: np.ndarray) -> np.ndarray:
+    """Per stem id up to the largest in ``flat``: True for a stem made of digits only."""
+    out = np.zeros(int(flat.max()) + 1 if len(flat) else 1, dtype=bool)
+    for sid in np.unique(flat[flat >= 0]).tolist():
+        out[sid] = LEXICON.stems[sid].isdigit()
+    return out
 
 
 def bm25_candidates(

@@ -13,7 +13,9 @@ several crawl workers and readers at once). Both give the same guarantees:
 * an item and the crawl-ledger row it completes are written in one transaction
   (``save_fetched``, ``confirm_unchanged``, ``confirm_removed``, ``touch_unchanged``);
 * one run registry (``runs``): the CLI's view of a run and the crawl's
-  (``begin_crawl`` / ``finish_crawl``), one repair routine (``repair_crawl_state``).
+  (``begin_crawl`` / ``finish_crawl``), one repair routine (``repair_crawl_state``);
+* one run at a time: ``lock_run`` takes the store's exclusive run lock or raises
+  StoreBusy naming the run that holds it (parity/store/lock.py).
 
 The row and run types are parity.store.types; what the ledger means is docs/ledger.md.
 """
@@ -28,6 +30,7 @@ from typing import Any, Protocol
 
 from parity.core.records import Post, SourceStatus, Verdict, WebItem
 from parity.core.timeutil import utcnow
+from parity.store.lock import RunLock, StoreBusy
 from parity.store.postgres import PostgresStore, is_postgres_url, redact
 from parity.store.sqlite import SqliteStore
 from parity.store.sqlstore import SqlStore, StoreError
@@ -44,6 +47,7 @@ class RecordStore(Protocol):
     def __enter__(self) -> "RecordStore": ...
     def __exit__(self, *exc: object) -> None: ...
     def transaction(self) -> AbstractContextManager[None]: ...
+    def lock_run(self, run_id: str) -> RunLock: ...
     def begin_run(self, run_id: str, command: str, config: str | None = None) -> None: ...
     def finish_run(self, run_id: str, status: str, exit_code: int, summary: dict[str, Any] | None = None) -> None: ...
     def runs(self) -> list[dict[str, Any]]: ...
@@ -98,7 +102,18 @@ class CrawlStateStore(Protocol):
                         seen_at: dt.datetime | None = None, cascade: bool = True) -> int: ...
 
 
-class Store(RecordStore, CrawlStateStore, Protocol):
+class TriageStore(Protocol):
+    """An officer's marks on single posts (``parity triage``; parity/store/triage.py)."""
+
+    def post_org(self, post_id: str) -> str | None: ...
+    def set_triage(self, post_id: str, org: str, label: str, note: str | None = None, verdict: str | None = None,
+                   run_id: str | None = None) -> dict[str, Any]: ...
+    def clear_triage(self, post_id: str) -> bool: ...
+    def triage_marks(self, orgs: list[str] | None = None,
+                     post_ids: list[str] | None = None) -> list[dict[str, Any]]: ...
+
+
+class Store(RecordStore, CrawlStateStore, TriageStore, Protocol):
     """Everything a back end provides."""
 
 
@@ -117,5 +132,5 @@ def describe_store(target: str | Path) -> str:
 
 
 __all__ = ["CrawlRun", "CrawlStateStore", "LedgerRow", "Outcome", "Planned", "PostgresStore", "RecordStore",
-           "SqlStore", "SqliteStore", "Store", "StoreError", "describe_store", "is_postgres_url", "open_store",
-           "utcnow"]
+           "RunLock", "SqlStore", "SqliteStore", "Store", "StoreBusy", "StoreError", "TriageStore", "describe_store",
+           "is_postgres_url", "open_store", "utcnow"]

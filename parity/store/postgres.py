@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from parity.store.dbapi import Cursor
+from parity.store.lock import AdvisoryRunLock
 from parity.store.schema import (
     SCHEMA_VERSION,
     Catalog,
@@ -208,6 +209,16 @@ class PostgresStore(SqlStore):
 
     def catalog(self) -> Catalog:
         return PostgresCatalog(self.conn)  # type: ignore[arg-type]
+
+    def lock_run(self, run_id: str) -> AdvisoryRunLock:
+        """Take the store's exclusive run lock for ``run_id`` (parity/store/lock.py); StoreBusy if taken."""
+        import psycopg
+
+        try:
+            raw = connect(self.conn.url)
+        except psycopg.Error as exc:
+            raise StoreError(f"{self.target}: cannot connect ({_first_line(exc)})") from None
+        return AdvisoryRunLock(raw, self.target, run_id)
 
     def __enter__(self) -> "PostgresStore":
         return self

@@ -15,7 +15,8 @@ The version lives in ``meta.schema_version``. Version history:
 2. one owner for crawl state: ``crawl_ledger`` belongs to the schema, the crawl's
    run bookkeeping moves into ``runs`` (``crawl_status``, ``resumed_from``) and
    ``crawl_runs`` is folded into it, ``http_cache`` is dropped;
-3. explicit read order: ``sources``, ``verdicts`` and ``crawl_ledger`` get a ``seq``
+3. ``triage``: an officer's mark on one post (``parity triage``), kept across runs;
+4. explicit read order: ``sources``, ``verdicts`` and ``crawl_ledger`` get a ``seq``
    column (insertion order, which SQLite's ``rowid`` gave implicitly and PostgreSQL
    has no equivalent of), filled from ``rowid`` for the rows a SQLite file already has.
 
@@ -95,6 +96,9 @@ TABLES: tuple[Table, ...] = (
           ("source_key", "url"),
           (("crawl_ledger_run", ("run_id", "state")), ("crawl_ledger_parent", ("source_key", "parent")),
            ("crawl_ledger_seq", ("seq",)))),
+    # An officer's mark on one post (parity triage; parity/store/triage.py): the latest mark per post.
+    Table("triage", (*_text("post_id", "org", "label", not_null=True), *_text("note", "verdict", "run_id"),
+                     *_text("created_at", "updated_at", not_null=True)), ("post_id",), (("triage_org", ("org",)),)),
 )
 TABLE = {t.name: t for t in TABLES}
 
@@ -186,7 +190,7 @@ def _v2_one_owner_for_crawl_state(catalog: Catalog) -> None:
 _SEQ_TABLES = ("sources", "verdicts", "crawl_ledger")
 
 
-def _v3_explicit_read_order(catalog: Catalog) -> None:
+def _v4_explicit_read_order(catalog: Catalog) -> None:
     """``seq`` on the tables read in insertion order; existing SQLite rows keep their ``rowid`` order."""
     for name in _SEQ_TABLES:
         table = TABLE[name]
@@ -208,7 +212,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "the first layout", lambda catalog: None),
     Migration(2, "one owner for crawl state: crawl_ledger in the schema, crawl_runs folded into runs, "
                  "http_cache dropped", _v2_one_owner_for_crawl_state),
-    Migration(3, "explicit read order: seq on sources, verdicts and crawl_ledger", _v3_explicit_read_order),
+    # upgrade() creates missing tables before the migrations run; this step only records the version
+    Migration(3, "triage marks (parity triage)", lambda catalog: ensure_table(catalog, TABLE["triage"]) and None),
+    Migration(4, "explicit read order: seq on sources, verdicts and crawl_ledger", _v4_explicit_read_order),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from parity.core.timeutil import utcnow
 from parity.store.dbapi import SqliteConnection
+from parity.store.lock import FileRunLock
 from parity.store.schema import (
     SCHEMA_VERSION,
     Catalog,
@@ -58,6 +59,10 @@ class SqliteStore(SqlStore):
 
     def catalog(self) -> Catalog:
         return SqliteCatalog(self.db)
+
+    def lock_run(self, run_id: str) -> FileRunLock:
+        """Take the store's exclusive run lock for ``run_id`` (parity/store/lock.py); StoreBusy if taken."""
+        return FileRunLock(self.path, run_id)
 
     def __enter__(self) -> "SqliteStore":
         return self

@@ -31,13 +31,14 @@ from parity.store.dbapi import Connection, retried
 from parity.store.ledger import CrawlState
 from parity.store.merge import content_hash, edit_key, merge_web
 from parity.store.schema import Catalog
+from parity.store.triage import TriageRecords
 
 
 class StoreError(RuntimeError):
     """The store cannot be opened or is not ours; the message names it."""
 
 
-class SqlStore(CrawlState):
+class SqlStore(CrawlState, TriageRecords):
     """Posts, web items, runs, source statuses, verdicts, per-source state and the crawl ledger."""
 
     conn: Connection

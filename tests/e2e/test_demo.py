@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pandas as pd
 import pytest
 
 from parity.demo.scenario import build_scenario
+from parity.report.tabular import read_csv
 from tests.support.run import Run, run_parity
 
 pytestmark = pytest.mark.slow
@@ -55,7 +55,7 @@ def test_verdicts_cover_posts_one_to_one_and_link_to_web(demo_run) -> None:
             assert verdict["web_id"] is None
     assert {p["platform"] for p in posts} == {"mastodon", "bluesky"}
     assert {v["verdict"] for v in verdicts} >= {"match", "partial", "late", "social_only", "excluded"}
-    assert len(pd.read_csv(out / "verdicts.csv")) == len(verdicts)
+    assert len(read_csv(out / "verdicts.csv")) == len(verdicts)
 
 
 def test_every_post_gets_its_expected_verdict(demo_run) -> None:

@@ -14,6 +14,7 @@ from parity.match.features import (
     RANKER_PRIORS,
     REGISTRY,
     F,
+    Group,
     Level,
     Mode,
 )
@@ -33,13 +34,17 @@ def test_a_feature_only_reads_features_computed_before_it() -> None:
             assert earlier or levels.index(REGISTRY[need].level) < levels.index(feature.level), (feature.name, need)
 
 
+@pytest.mark.parametrize("group", list(Group))
 @pytest.mark.parametrize("mode", list(Mode))
-def test_calibration_reads_registered_inputs_of_its_model(mode: Mode) -> None:
-    model = calibration.MODELS[mode]
+def test_calibration_reads_registered_inputs_of_its_model(mode: Mode, group: Group) -> None:
+    model = calibration.MODELS[mode]["groups"][group]
     ranker = [k for k in model["ranker"] if not k.startswith("_")]
     abstainer = [k for k in model["abstainer"] if not k.startswith("_")]
-    assert ranker == [*RANKER_INPUTS[mode], *RANKER_PRIORS]  # coefficient order = summation order
-    assert abstainer == list(ABSTAINER_INPUTS[mode])
+    assert ranker == [*RANKER_INPUTS[mode][group], *RANKER_PRIORS[group]]  # coefficient order = summation order
+    assert abstainer == list(ABSTAINER_INPUTS[mode][group])
+    assert 0.0 < model["threshold"] < 1.0 and model["platt"][0] > 0  # a probability, increasing in the score
+    lo, hi = model["review"]
+    assert 0.0 <= lo < hi <= 1.0
     assert all(isinstance(k, F) for k in [*ranker, *abstainer])
     assert all(REGISTRY[k].level is not Level.ABSTAINER for k in ranker)
     assert all(REGISTRY[k].level is Level.ABSTAINER or REGISTRY[k].abstainer for k in abstainer)
@@ -47,7 +52,7 @@ def test_calibration_reads_registered_inputs_of_its_model(mode: Mode) -> None:
 
 def test_verdict_evidence_is_the_registry_s_evidence_list() -> None:
     assert list(EVIDENCE) == [F.LINK, F.BM25, F.BM25N, F.BM25REL, F.CONT, F.TCONT, F.TCOV, F.TFUZZ, F.NSHARED,
-                              F.DCOS, F.LAGABS]  # the order of the keys in verdicts.jsonl
+                              F.DCOV, F.NDIST, F.TCOVI, F.DCOS, F.LAGABS]  # the order of the keys in verdicts.jsonl
     assert F.DCOS not in EVIDENCE_LEXICAL
     (v,) = match_posts([post("p", "Vattnet stängs av på Storgatan 12 mars kl. 8–16.")], PAGES,
                        MatchOptions(use_embeddings="off"))

@@ -121,7 +121,7 @@ def test_r17_outputs_follow_the_contract(tmp_path: Path) -> None:
     for line in jsonl(out / "sources.jsonl"):
         assert {"org", "kind", "url", "status", "items", "error"} <= set(line)
         assert line["status"] in ("ok", "partial", "failed", "robots_blocked")
-    rows = list(csv.DictReader(io.StringIO((out / "verdicts.csv").read_text(encoding="utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO((out / "verdicts.csv").read_text(encoding="utf-8-sig")), delimiter=";"))
     assert len(rows) == 5 and {"post_id", "verdict"} <= set(rows[0])
     assert sorted(r["verdict"] for r in rows) == sorted(v.verdict for v in verdicts)
     assert (out / "report.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")

@@ -82,7 +82,7 @@ def test_crawl_stays_on_the_configured_host(tmp_path: Path, allow: bool) -> None
         base = server.url()
         config = config_toml([{"id": ORG, "web": [{"type": "sitemap", "url": base + "/sitemap.xml"},
                                                   {"type": "page", "url": base + "/flyttad"}]}],
-                             allow_offsite_redirects=allow)
+                             allow_offsite_redirects=allow, allow_private_addresses=allow)  # 127.0.0.2 is private
         result = run_config(tmp_path, config, command="crawl")
     other_hits = sorted(e["target"] for e in server.log() if e["host"] == "other")
     sources = {s["kind"]: s for s in result.sources()}

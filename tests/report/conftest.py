@@ -40,6 +40,28 @@ def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def multi_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``report.html`` of a two-organisation, four-platform audit with ``--warc`` (tests/report/multiorg.py),
+    built once per run like :func:`demo_report`; its folder also holds the exports and the archive."""
+    from parity.demo import DemoWorld
+    from tests.report.multiorg import write_config
+
+    shared = _shared_temp(tmp_path_factory)
+    folder = shared / "browser-multi"
+    with open(shared / "browser-multi.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "report" / "report.html").is_file():
+            with DemoWorld() as world:
+                config = write_config(world, folder / "config")
+                result = run_parity("audit", config, "--out", folder / "report", "--store", folder / "parity.sqlite",
+                                    "--warc", "--format", "json", timeout=300, allow_traceback=True)
+            if result.code != 0 or not (folder / "report" / "report.html").is_file():
+                last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+                pytest.fail(f"parity audit (two organisations) exited {result.code}: {last}", pytrace=False)
+    return folder / "report" / "report.html"
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """One headless Chromium per worker, axe-core at hand; if either is missing the tests fail (never skip)."""
     chromium, problem = Browser(), ""

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pandas as pd
-
 from parity.core.records import Post, SourceStatus, Verdict, WebItem
 from parity.report import rebuild_report, summarise, write_audit_outputs
+from parity.report.tabular import read_csv
 
 POSTS = [
     Post(id=f"p{i}", org="o", platform="mastodon" if i < 3 else "bluesky", text=f"post {i}",
@@ -65,7 +64,7 @@ def test_outputs_and_escaping(tmp_path: Path) -> None:
     assert "&lt;Orten&gt;" in html
     assert "<link " not in html and "src=\"http" not in html  # self-contained
     assert 'lang="sv"' in html and 'lang="en"' in html
-    table = pd.read_csv(tmp_path / "verdicts.csv")
+    table = read_csv(tmp_path / "verdicts.csv")  # the default dialect: excel-sv
     assert len(table) == len(verdicts)
     assert table.loc[table.post_id == "p1", "missing_facts"].item() == "kl. 8–16"
     assert table.loc[table.post_id == "p0", "web_title"].item() == "Rubrik"

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from crawler.pages.dates import parse_datetime
 from crawler.pages.links import links_in_text
+from crawler.pages.tabular import describe_header
 from parity.core.jsonl import RecordError
 from parity.core.records import Media, Post
 
@@ -121,7 +122,7 @@ def resolve_columns(header: list[str], columns: dict[str, str] | None, where: st
         if field not in ALIASES:
             raise ExportError(where, 0, f"columns.{field}", f"unknown field (known: {', '.join(ALIASES)})")
         if wanted.strip().lower() not in lowered:
-            raise ExportError(where, 1, field, f"column {wanted!r} is not in the file (it has: {', '.join(header)})")
+            raise ExportError(where, 1, field, f"column {wanted!r} is not in the file (it has: {describe_header(header)})")
         mapping[field] = lowered[wanted.strip().lower()]
     for field, names in ALIASES.items():
         if field in mapping:
@@ -132,7 +133,7 @@ def resolve_columns(header: list[str], columns: dict[str, str] | None, where: st
                 break
     for field in REQUIRED:
         if field not in mapping:
-            raise ExportError(where, 1, field, f"no column for it (the file has: {', '.join(header) or 'nothing'}); "
+            raise ExportError(where, 1, field, f"no column for it (the file has: {describe_header(header)}); "
                               f"name one with columns = {{ {field} = \"…\" }}")
     return mapping
 

@@ -13,7 +13,9 @@ import datetime as dt
 import io
 import logging
 import re
+import time
 import zipfile
+from dataclasses import dataclass
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
@@ -32,6 +34,27 @@ log = logging.getLogger(__name__)
 #: Text beyond this is not needed to match a post and costs memory on 500-page reports.
 MAX_TEXT_CHARS = 2_000_000
 MAX_PAGES = 1000
+
+
+@dataclass(frozen=True)
+class DocumentBudget:
+    """What one document may cost: pages (a PDF with more is not read) and seconds of extraction.
+
+    A 383 KB PDF of 1,000 pages sharing one content stream costs seconds per page; without a
+    budget it held the crawl for over an hour. Past either limit the document is an error
+    row ``document_too_costly`` (:class:`DocumentTooCostly`), never a half-read item.
+    """
+
+    max_pages: int = MAX_PAGES
+    max_seconds: float = 30.0
+
+
+class DocumentTooCostly(PageError):
+    """A document over its :class:`DocumentBudget`; the reason starts ``document_too_costly``."""
+
+    @classmethod
+    def because(cls, where: str, why: str) -> DocumentTooCostly:
+        return cls(where, f"document_too_costly ({why})")
 MAX_DOCX_XML_BYTES = 50 * 1024 * 1024
 _PDF_DATE = re.compile(r"^D?:?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?\s*(Z|[+-]\d{2}'?\d{2}'?)?")
 #: Titles that are the authoring tool's placeholder, not the document's name.
@@ -79,7 +102,7 @@ def _title(meta_title: str | None, text: str) -> str | None:
     return None
 
 
-def _pdf(url: str, body: bytes) -> DocumentFile:
+def _pdf(url: str, body: bytes, budget: DocumentBudget) -> DocumentFile:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
@@ -96,11 +119,18 @@ def _pdf(url: str, body: bytes) -> DocumentFile:
                 raise PageError(url, "encrypted PDF: a password is required to read it")
         pages = reader.pages
         page_count = len(pages)
+        if page_count > budget.max_pages:
+            raise DocumentTooCostly.because(url, f"{page_count} pages, more than max_document_pages = {budget.max_pages}")
         parts: list[str] = []
         size = 0
+        started = time.monotonic()
         for index, page in enumerate(pages):
-            if index >= MAX_PAGES or size > MAX_TEXT_CHARS:
+            if size > MAX_TEXT_CHARS:
                 break
+            spent = time.monotonic() - started
+            if spent > budget.max_seconds:
+                raise DocumentTooCostly.because(url, f"{index} of {page_count} pages read in {spent:.1f} s, "
+                                                     f"more than max_document_seconds = {budget.max_seconds:g}")
             try:
                 chunk = page.extract_text() or ""
             except Exception as exc:  # one damaged page must not cost the others
@@ -215,14 +245,19 @@ def _docx(url: str, body: bytes) -> DocumentFile:
     )
 
 
-def extract_document(page: PageInput) -> DocumentFile:
-    """Read a PDF or .docx body (told apart by their magic bytes, not by the URL)."""
+def extract_document(page: PageInput, budget: DocumentBudget | None = None) -> DocumentFile:
+    """Read a PDF or .docx body (told apart by their magic bytes, not by the URL) within ``budget``.
+
+    The budget is checked between pages; a single page that never ends is the caller's to stop
+    (crawler/spiders/documents.py runs this in a worker process it can kill).
+    """
+    budget = budget or DocumentBudget()
     url, body = page.url, page.body
     if not body:
         raise PageError(url, "empty body")
     head = body[:1024]
     if b"%PDF-" in head:
-        return _pdf(url, body[head.index(b"%PDF-") :])
+        return _pdf(url, body[head.index(b"%PDF-") :], budget)
     if head.startswith(b"PK\x03\x04"):
         return _docx(url, body)
     kind = page.content_type

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from crawler.pages.dates import parse_datetime
-from crawler.pages.tabular import csv_rows, decode_table
+from crawler.pages.tabular import csv_rows, decode_table, describe_header
 from crawler.pages.text import normalize_space
 from crawler.pages.types import PageError, RegisterEntry
+from parity.core.jsonl import json_problem
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ def _csv(where: str, text: str, encoding: str) -> list[RegisterEntry]:
     columns = [normalize_space(name).lower() for name in header]
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
-        raise _fail(where, 1, missing[0], f"missing column (the file has: {', '.join(columns) or 'nothing'})")
+        raise _fail(where, 1, missing[0], f"missing column (the file has: {describe_header(columns)})")
     return [_entry(where, line, dict(zip(columns, values, strict=False)), encoding) for line, values in rows]
 
 
@@ -98,6 +99,8 @@ def _jsonl(where: str, text: str, encoding: str) -> list[RegisterEntry]:
             row = json.loads(raw)
         except json.JSONDecodeError as exc:
             raise _fail(where, number, "json", f"{exc.msg} at column {exc.colno}") from exc
+        except (ValueError, RecursionError) as exc:  # nested too deeply, a number of thousands of digits
+            raise _fail(where, number, "json", json_problem(exc)) from None
         if not isinstance(row, dict):
             raise _fail(where, number, "json", f"expected an object, got {type(row).__name__}")
         row = {str(k).lower(): v for k, v in row.items()}
