@@ -37,8 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT))
 
-from crawl_throughput import TreeRss  # noqa: E402
-from national_world import CLOCK, NATIONAL, NationalWorld, page_counts  # noqa: E402
+from crawl_throughput import TreeRss
+from national_world import CLOCK, NATIONAL, NationalWorld, page_counts
 
 
 def audit(config: Path, out: Path, store: str, extra: list[str], log: Path | None = None) -> dict[str, Any]:
@@ -101,6 +101,22 @@ def run_mode(world: NationalWorld, mode: str, folder: Path, redis_url: str | Non
     return result
 
 
+#: What the ratios compare (the single-process full audit of this same run is 1.0).
+RATIO_KEYS = ("wall_s", "cpu_s", "peak_rss_mb", "requests")
+
+
+def add_ratios(results: list[dict[str, Any]]) -> None:
+    """Each phase's figures over the single-process full audit measured in the same run (the baseline):
+    a loaded machine slows every mode alike, so the ratios carry over where the seconds do not."""
+    base = next((r["full"] for r in results if r["mode"] == "single"), None) or (results[0]["full"] if results else None)
+    if not base:
+        return
+    for result in results:
+        for phase in ("full", "incremental"):
+            figures = result[phase]
+            figures["vs_baseline"] = {k: round(figures[k] / base[k], 2) if base.get(k) else None for k in RATIO_KEYS}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orgs", type=int, default=16, help=f"organisations of the national {NATIONAL} to serve")
@@ -130,6 +146,7 @@ def main() -> int:
             result = run_mode(world, mode, Path(tmp), redis.url if redis else None, pg, args.edit, logs, args.delay)
             results.append(result)
             print(json.dumps({k: v for k, v in result.items() if k != "verdicts"}), flush=True)
+    add_ratios(results)
     reference = next((r["verdicts"] for r in results if r["mode"] == "single"), None)
     for result in results:
         result["verdicts_equal_single"] = None if reference is None else result.pop("verdicts") == reference

@@ -25,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from parity.core.records import WebItem  # noqa: E402
-from parity.store import open_store  # noqa: E402
-from parity.store.types import Outcome, Planned  # noqa: E402
+from parity.core.records import WebItem
+from parity.store import open_store
+from parity.store.types import Outcome, Planned
 
 TEXT = ("Kommunen informerar om vattenavstängning på Storgatan måndag 9 mars kl. 8–16. " * 40).strip()
 
@@ -87,6 +87,10 @@ def main() -> int:
                 rows.append({"back_end": back_end, "writers": writers, "pages": args.pages,
                              "pages_per_s": round(rate)})
                 print(json.dumps(rows[-1]), flush=True)
+    # Ratios against the baseline measured in this same run (SQLite, one writer): the machine's load cancels out.
+    base = next((r["pages_per_s"] for r in rows if r["back_end"] == "sqlite" and r["writers"] == 1), None)
+    for row in rows:
+        row["vs_sqlite_1_writer"] = round(row["pages_per_s"] / base, 2) if base else None
     print(json.dumps({"cpus": os.cpu_count(), "load_average_end": [round(x, 1) for x in os.getloadavg()],
                       "rows": rows}))
     return 0

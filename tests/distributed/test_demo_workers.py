@@ -156,8 +156,18 @@ def test_three_workers_collect_every_item_once_politely_with_the_same_verdicts(
         world: DemoWorld, config: Path, reference: Audit, redis_srv: RedisServer, postgres_db: str,
         tmp_path: Path) -> None:
     assert reference.code == 0, reference.stderr
-    got = distributed(world, config, tmp_path, redis_srv.url, postgres_db)
+    second: list[subprocess.CompletedProcess[str]] = []
+
+    def another_run(proc: subprocess.Popen[str]) -> None:
+        """While three workers of one run write to the store, a second run on it is refused (the run lock)."""
+        workers_of(redis.Redis.from_url(redis_srv.url))
+        second.append(subprocess.run([sys.executable, "-m", "parity.cli", "crawl", str(config), "--store",
+                                      postgres_db, "--out", str(tmp_path / "second")], cwd=ROOT,
+                                     capture_output=True, text=True, timeout=120))
+
+    got = distributed(world, config, tmp_path, redis_srv.url, postgres_db, another_run)
     assert got.code == 0, got.stderr
+    assert second[0].returncode == 2 and "store is in use by run " in second[0].stderr, second[0].stderr
     assert_same_outcome(got, reference)
     assert_each_request_once(got, reference)  # each request of each source made once, by one of the workers
     assert got.requests[("web", "/robots.txt")] <= WORKERS

@@ -114,6 +114,17 @@ def test_sources_verdicts_state_and_runs(store: SqlStore) -> None:
     assert list(store.verdict_history()) == [("r1", "o", "p1", "social_only")]
 
 
+def test_triage_marks_on_both_back_ends(store: SqlStore) -> None:
+    store.upsert_post(Post(id="p1", org="o", platform="mastodon", text="Vattnet stängs av"))
+    assert store.post_org("p1") == "o" and store.post_org("nope") is None
+    first = store.set_triage("p1", "o", "confirmed-gap", "checked", "social_only", "r1")
+    again = store.set_triage("p1", "o", "wrong-match")  # replaces the mark, keeps when it was first made
+    assert (again["label"], again["created_at"]) == ("wrong-match", first["created_at"])
+    assert [m["post_id"] for m in store.triage_marks(orgs=["o"])] == ["p1"]
+    assert store.triage_marks(orgs=[]) == []
+    assert store.clear_triage("p1") and not store.clear_triage("p1")
+
+
 
 
 def test_transaction_rolls_back(store: SqlStore) -> None:
