@@ -25,11 +25,14 @@ class History:
         return {"store": describe_store(self.store), "runs": self.runs, **self.details}
 
 
-def store_path_of(target: Path) -> Path | str:
-    """``target``: a store file (``.sqlite``/``.db``) or a config (its store: ``[store] url`` or the default);
-    a store file must exist."""
+def store_path_of(target: Path | str) -> Path | str:
+    """``target``: a ``postgresql://`` URL, a store file (``.sqlite``/``.db``) or a config (its store:
+    ``[store] url`` or the default); a store file must exist."""
     from parity.store import is_postgres_url
 
+    if is_postgres_url(target):
+        return str(target)
+    target = Path(target)
     store: Path | str = target if target.suffix in (".sqlite", ".db") else store_target(load_config(target))
     if not is_postgres_url(store) and not Path(store).is_file():
         raise InputError(f"{store}: no store yet (run an audit first)")
@@ -48,7 +51,7 @@ def load_history(target: Path, limit: int, min_nights: int = 2) -> History:
     return History(store=store_path, runs=runs, details=found)
 
 
-def triage_post(target: Path, post_id: str, label: str | None, note: str | None = None,
+def triage_post(target: Path | str, post_id: str, label: str | None, note: str | None = None,
                 clear: bool = False) -> dict[str, Any]:
     """``parity triage``: mark ``post_id`` in ``target``'s store (or remove its mark with ``clear``).
 
