@@ -78,6 +78,11 @@ def start(fd: int, total: int, done: int) -> Reporter:
     return _REPORTER
 
 
+def reporter() -> Reporter | None:
+    """This process's channel, if ``start`` opened one."""
+    return _REPORTER
+
+
 def source_done(key: str) -> None:
     """A source that never reached Scrapy (failed preflight) is finished too."""
     if _REPORTER is not None:

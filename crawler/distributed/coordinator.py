@@ -186,28 +186,33 @@ class Progress:
     """The progress line (crawler/progress.py) from the workers' totals in Redis (``RunKeys.progress``)."""
 
     def __init__(self, client: Any, done_before: int) -> None:
-        from crawler.progress import _REPORTER
+        from crawler.progress import reporter
 
         self.client = client
-        self.reporter = _REPORTER
+        self.reporter = reporter()
         # sources settled without a worker: file imports (already counted), preflight failures, unsupported
-        self.done_before = done_before + (_REPORTER.done if _REPORTER is not None else 0)
+        self.done_before = done_before + (self.reporter.done if self.reporter is not None else 0)
 
     def update(self, keys: RunKeys) -> None:
         if self.reporter is None:
             return
         totals = {"pages": 0, "items": 0, "errors": 0}
-        done = 0
+        done, last = 0, ""
         for field, raw in self.client.hgetall(keys.progress).items():
             if _text(field) == "_done":
                 done = int(raw)
-                continue
-            for name, value in json.loads(raw).items():
-                totals[name] = totals.get(name, 0) + int(value)
+            elif _text(field) == "_last":
+                last = _text(raw)
+            else:
+                for name, value in json.loads(raw).items():
+                    totals[name] = totals.get(name, 0) + int(value)
         changed = done + self.done_before > self.reporter.done
         self.reporter.remote = totals
         self.reporter.done = self.done_before + done
-        self.reporter.emit(force=changed)
+        if changed:  # a source finished (the last one a worker reported): always shown
+            self.reporter.emit(force=True, source=last or None)
+        else:
+            self.reporter.emit()
 
 
 def live_workers(client: Any, keys: RunKeys) -> list[str]:

@@ -191,6 +191,7 @@ def publish_outcome(client: Any, keys: RunKeys, name: str, crawler: Any, spider:
         state.set_flag("walked", name)
     if reason == "finished" and state.first("counted", name):  # the progress line's sources done
         client.hincrby(keys.progress, "_done", 1)
+        client.hset(keys.progress, "_last", spider.spec.key)
     state.set_flag(f"closed:{name}", reason)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 import time
@@ -51,6 +52,7 @@ class Audit:
     out: Path
     requests: Counter[tuple[str, str]]  # (server, path?query) → times requested
     starts: list[float]  # arrival times at the demo servers (one host for the gate)
+    progress: list[tuple[int, int]]  # the plain progress lines: (sources done, sources total)
 
     def text(self, name: str) -> str:
         return (self.out / name).read_text(encoding="utf-8")
@@ -94,8 +96,10 @@ def audit(world: DemoWorld, config: Path, out: Path, extra: list[str],
         if proc.poll() is None:
             proc.kill()
     entries = world.access_log.entries
+    progress = [(int(m[1]), int(m[2])) for m in re.finditer(r"crawl: (\d+)/(\d+) sources done", stderr)]
     return Audit(code=proc.returncode, stderr=stderr[-4000:], out=out / "report",
-                 requests=Counter((e.server, e.target) for e in entries), starts=sorted(e.at for e in entries))
+                 requests=Counter((e.server, e.target) for e in entries), starts=sorted(e.at for e in entries),
+                 progress=progress)
 
 
 def distributed(world: DemoWorld, config: Path, tmp_path: Path, redis_url: str, store: str,
@@ -168,6 +172,8 @@ def test_three_workers_collect_every_item_once_politely_with_the_same_verdicts(
     got = distributed(world, config, tmp_path, redis_srv.url, postgres_db, another_run)
     assert got.code == 0, got.stderr
     assert second[0].returncode == 2 and "store is in use by run " in second[0].stderr, second[0].stderr
+    # the progress line counts the workers' sources as the single-process crawl counts its own
+    assert got.progress[-1] == reference.progress[-1] and got.progress[-1][0] == got.progress[-1][1] > 0, got.progress
     assert_same_outcome(got, reference)
     assert_each_request_once(got, reference)  # each request of each source made once, by one of the workers
     assert got.requests[("web", "/robots.txt")] <= WORKERS
