@@ -37,7 +37,14 @@ from crawler.ledger import Planned, SourceLedger, jsonable
 from crawler.spiders.base import SourceSpider, classify_failure, log
 from crawler.spiders.build import summary_item
 from crawler.spiders.containers import ContainerCaps
-from crawler.spiders.coordination import NEW, OVER, SEEN, Coordination, LocalCoordination, Quota
+from crawler.spiders.coordination import (
+    NEW,
+    OVER,
+    SEEN,
+    Coordination,
+    LocalCoordination,
+    Quota,
+)
 from crawler.spiders.sniff import (
     block_reason,
     looks_like_document,
