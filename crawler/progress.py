@@ -35,11 +35,13 @@ class Reporter:
         self.total = 0
         self.done = 0
         self.crawlers: list[Crawler] = []
+        #: totals counted in other processes (a distributed crawl's workers; crawler/distributed/coordinator.py)
+        self.remote: dict[str, int] = {}
         self._last = 0.0
         os.set_blocking(fd, False)
 
     def counts(self) -> dict[str, Any]:
-        pages = items = errors = 0
+        pages, items, errors = (int(self.remote.get(k, 0)) for k in ("pages", "items", "errors"))
         for crawler in self.crawlers:
             pages += int(crawler.stats.get_value("response_received_count", 0) or 0)
             tracker = getattr(getattr(crawler, "spider", None), "tracker", None)
@@ -73,6 +75,11 @@ def start(fd: int, total: int, done: int) -> Reporter:
     _REPORTER = Reporter(fd)
     _REPORTER.total, _REPORTER.done = total, done
     _REPORTER.emit(force=True)
+    return _REPORTER
+
+
+def reporter() -> Reporter | None:
+    """This process's channel, if ``start`` opened one."""
     return _REPORTER
 
 

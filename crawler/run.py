@@ -15,67 +15,26 @@ import datetime as dt
 import logging
 import os
 import sys
-from collections.abc import Callable
 from typing import Any
 
+from crawler.process import (
+    configure_logging,
+    crawl_settings,
+    crawled_status,
+    import_local,
+    preflight_failed,
+    scrapy_process,
+    spider_classes,
+    unsupported_status,
+)
 from crawler.secrets import config_secrets, process_redactor
 from parity.config import ConfigError, LoadedConfig, load_config
 from parity.core.exitcodes import ExitCode
-from parity.core.logs import log_to_stderr
 from parity.core.records import SourceStatus
 from parity.core.timeutil import parse_time
 from parity.store import StoreBusy, StoreError, open_store
 
 log = logging.getLogger("crawler")
-
-
-def spider_classes() -> dict[str, type]:
-    """Source kind → spider class (imported late: Scrapy must install its reactor first)."""
-    from crawler.spiders.bluesky import BlueskySpider
-    from crawler.spiders.facebook import FacebookSpider
-    from crawler.spiders.feed import FeedSpider
-    from crawler.spiders.instagram import InstagramSpider
-    from crawler.spiders.listing import ListingSpider
-    from crawler.spiders.mastodon import MastodonSpider
-    from crawler.spiders.notice_board import NoticeBoardSpider
-    from crawler.spiders.page import PageSpider
-    from crawler.spiders.rss_social import RssSocialSpider
-    from crawler.spiders.site import SiteSpider
-    from crawler.spiders.sitemap import SitemapSpider
-    from crawler.spiders.x import XSpider
-    from crawler.spiders.youtube import YoutubeSpider
-
-    return {
-        "feed": FeedSpider,
-        "sitemap": SitemapSpider,
-        "listing": ListingSpider,
-        "notice_board": NoticeBoardSpider,
-        "page": PageSpider,
-        "site": SiteSpider,
-        "mastodon": MastodonSpider,
-        "bluesky": BlueskySpider,
-        "youtube": YoutubeSpider,
-        "rss": RssSocialSpider,
-        "facebook": FacebookSpider,
-        "instagram": InstagramSpider,
-        "x": XSpider,
-    }
-
-
-def local_importers() -> dict[str, Callable[..., SourceStatus]]:
-    """Sources read from files, no network: imported before the reactor starts."""
-    from crawler.imports import import_file_source, import_register_source
-
-    return {"register": import_register_source, "file": import_file_source}
-
-
-def configure_logging(verbose: bool) -> None:
-    """Our own stderr handler (parity/core/logs.py); Scrapy's root handler is not installed (duplicate lines
-    otherwise). Scrapy and the libraries stay at WARNING unless ``--verbose``. Every line passes the
-    process's credential redactor (crawler/secrets.py): an API error quoted in a warning, or an
-    exception's traceback, may carry the token the request was sent with."""
-    quiet = () if verbose else ("scrapy", "twisted", "py.warnings", "trafilatura", "htmldate", "filelock", "asyncio")
-    log_to_stderr(logging.INFO, quiet=quiet, rewrite=process_redactor().text)
 
 
 def _source_done(progress_fd: int | None, key: str) -> None:
@@ -87,26 +46,14 @@ def _source_done(progress_fd: int | None, key: str) -> None:
 
 
 def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | None, now: dt.datetime,
-        verbose: bool = False, warc_path: str | None = None, progress_fd: int | None = None) -> int:
-    from crawler.sources import configured_hosts, source_specs
+        verbose: bool = False, warc_path: str | None = None, progress_fd: int | None = None,
+        redis_url: str | None = None, workers: int = 1) -> int:
+    from crawler.sources import source_specs
 
     process_redactor().add(config_secrets(loaded))
     specs = source_specs(loaded, orgs)
     store = open_store(store_path)
-    importers = local_importers()
-    spiders = None
-    pending = []
-    unreadable: list[str] = []
-    for spec in specs:
-        if spec.kind in importers:
-            status = importers[spec.kind](spec, store)
-            if status.status == "failed":  # a file we were given is broken: the user's to fix (exit 2)
-                unreadable.append(status.error or f"{spec.target}: cannot be read")
-                continue
-            store.record_source(run_id, spec.key, status)
-            log.info("%s: %s, %d items", spec.key, status.status, status.items)
-        else:
-            pending.append(spec)
+    pending, unreadable = import_local(specs, store, run_id)
     store.close()
     if unreadable:  # one line each, file:line: field: message; nothing is crawled, nothing stored is touched
         for line in unreadable:
@@ -118,32 +65,21 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
         start(progress_fd, total=len(specs), done=len(specs) - len(pending))
     if not pending:
         return ExitCode.OK
+    if redis_url:
+        from crawler.distributed.coordinator import crawl_distributed
 
-    from scrapy.crawler import AsyncCrawlerProcess
-    from scrapy.utils.log import configure_logging as scrapy_logging
+        return crawl_distributed(loaded, pending, store_path, run_id, now, verbose, warc_path, redis_url, workers,
+                                 progress_fd)
 
     from crawler.ledger import begin_run
-    from crawler.settings import scrapy_settings
     from crawler.store_access import close_all, shared_store
 
     # The crawl ledger (docs/ledger.md): damaged state repaired with a warning; a rerun resumes an interrupted run.
     resumed = begin_run(shared_store(store_path), run_id)
     if resumed:
         log.info("resuming the interrupted run %s: pages it stored are not fetched again", resumed)
-    settings = scrapy_settings(loaded.config.crawl, store_path, run_id, warc_path, progress=progress_fd is not None)
-    settings["PARITY_CONFIGURED_HOSTS"] = configured_hosts(loaded)
-    settings["LOG_LEVEL"] = "DEBUG" if verbose else "WARNING"
-    settings["LOGSTATS_INTERVAL"] = 60.0
-    # Our stderr handler only; Scrapy's root handler would duplicate every line. Scrapy ≥ 2.19
-    # reads LOG_INSTALL_ROOT_HANDLER and deprecates the argument older versions need.
-    from scrapy.settings import default_settings
-
-    legacy = {} if hasattr(default_settings, "LOG_INSTALL_ROOT_HANDLER") else {"install_root_handler": False}
-    settings["LOG_INSTALL_ROOT_HANDLER"] = False
-    scrapy_logging(settings, **legacy)
-    configure_logging(verbose)
-    process = AsyncCrawlerProcess(settings, **legacy)
-    configure_logging(verbose)  # the process just set Scrapy's loggers to DEBUG again: one line per item
+    process = scrapy_process(crawl_settings(loaded, store_path, run_id, warc_path, progress=progress_fd is not None),
+                             verbose)
     spiders = spider_classes()
     crawlers: list[tuple[Any, Any]] = []
     unsupported: list[Any] = []
@@ -153,12 +89,10 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
             unsupported.append(spec)
             _source_done(progress_fd, spec.key)
             continue
-        problem = cls.preflight(spec) if hasattr(cls, "preflight") else None
-        if problem:  # e.g. a token variable is unset: fail this source, never start it
-            store_now = shared_store(store_path)
-            store_now.record_source(run_id, spec.key, SourceStatus(org=spec.org, kind=spec.kind, url=spec.target,
-                                                                   status="failed", error=problem))
-            log.info("%s: failed (%s)", spec.key, problem)
+        failed = preflight_failed(spec, cls)
+        if failed is not None:  # e.g. a token variable is unset: fail this source, never start it
+            shared_store(store_path).record_source(run_id, spec.key, failed)
+            log.info("%s: failed (%s)", spec.key, failed.error)
             _source_done(progress_fd, spec.key)
             continue
         crawler = process.create_crawler(cls)
@@ -174,34 +108,20 @@ def run(loaded: LoadedConfig, store_path: str, run_id: str, orgs: set[str] | Non
         reason = getattr(spider, "finish_reason", None) or "unknown"
         if reason == "shutdown":
             interrupted = True
-        status = spider.tracker.status(reason) if spider is not None else SourceStatus(
-            org=spec.org, kind=spec.kind, url=spec.target, status="failed", error="spider did not start")
-        detail = {"finish_reason": reason, **{k: v for k, v in spider.tracker.notes.items()}} if spider else {}
-        if spider is not None:  # end-of-crawl checks (crawler/monitors.py) may downgrade ok → partial
-            from crawler.monitors import review
-
-            status, checked = review(status, crawler.stats.get_stats(), spider.tracker, crawler.settings,
-                                     web=spec.group == "web")
-            detail.update(checked, failed_urls=dict(spider.tracker.failed_urls))
-        status, detail = redacted(status, detail)
+        if spider is None:
+            status, detail = SourceStatus(org=spec.org, kind=spec.kind, url=spec.target, status="failed",
+                                          error="spider did not start"), {}
+        else:  # end-of-crawl checks (crawler/monitors.py) may downgrade ok → partial; credentials redacted
+            status, detail = crawled_status(spec, spider.tracker, crawler.stats.get_stats(), crawler.settings,
+                                            reason)
         store.record_source(run_id, spec.key, status, detail)
         log.info("%s: %s, %d items%s", spec.key, status.status, status.items,
                  f" ({status.error})" if status.error else "")
     for spec in unsupported:
-        status = SourceStatus(org=spec.org, kind=spec.kind, url=spec.target, status="failed",
-                              error=f"platform {spec.kind!r} is not supported by this version")
-        store.record_source(run_id, spec.key, status)
+        store.record_source(run_id, spec.key, unsupported_status(spec))
     store.finish_crawl(run_id, "interrupted" if interrupted else "finished")
     close_all()
     return ExitCode.INTERRUPTED if interrupted else ExitCode.OK
-
-
-def redacted(status: SourceStatus, detail: dict[str, Any]) -> tuple[SourceStatus, dict[str, Any]]:
-    """The status line and detail as stored: no credential, whatever an API's error said (crawler/secrets.py)."""
-    redactor = process_redactor()
-    if status.error:
-        status = status.model_copy(update={"error": redactor.text(status.error)})
-    return status, redactor.value(detail)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -218,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the caller holds the store's run lock (parity/store/lock.py); otherwise it is taken here")
     parser.add_argument("--progress-fd", type=int, default=None, metavar="FD",
                         help="write progress as JSON lines to this inherited file descriptor (crawler/progress.py)")
+    parser.add_argument("--redis", default=None, metavar="URL",
+                        help="distributed crawl: share the work through this Redis (docs/distributed.md)")
+    parser.add_argument("--workers", type=int, default=1, help="distributed crawl: local worker processes")
     args = parser.parse_args(argv)
     configure_logging(args.verbose)
     try:
@@ -234,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
                 held.callback(store.close)
                 held.enter_context(store.lock_run(args.run_id))
             return run(loaded, args.store, args.run_id, set(args.org) if args.org else None, now, args.verbose,
-                       args.warc, args.progress_fd)
+                       args.warc, args.progress_fd, args.redis, args.workers)
     except (StoreBusy, StoreError) as exc:
         print(str(exc), file=sys.stderr)
         return ExitCode.USAGE

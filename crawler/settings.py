@@ -79,16 +79,22 @@ BASE_SETTINGS: dict[str, Any] = {
 }
 
 
+#: Random extra on top of the per-host delay (0.5: up to +50%), so requests don't arrive on a fixed beat.
+#: Only ever added: a site never sees two requests closer than ``delay_seconds`` (issue 14).
+DELAY_JITTER = 0.5
+
+
 def _jitter(delay: float) -> dict[str, Any]:
-    """Randomise the per-host delay (0.5–1.5×) so requests don't arrive on a fixed beat.
+    """Scrapy's own randomisation is ±50% (it may halve the delay): off; our host gate adds instead.
 
     Scrapy 2.19 replaced RANDOMIZE_DOWNLOAD_DELAY (now deprecated) by DOWNLOAD_DELAY_JITTER.
     """
     from scrapy.settings import default_settings
 
+    ours = {"PARITY_DELAY_JITTER": DELAY_JITTER if delay > 0 else 0.0}
     if hasattr(default_settings, "DOWNLOAD_DELAY_JITTER"):
-        return {"DOWNLOAD_DELAY_JITTER": 0.5 if delay > 0 else 0.0}
-    return {"RANDOMIZE_DOWNLOAD_DELAY": delay > 0}
+        return {"DOWNLOAD_DELAY_JITTER": 0.0, **ours}
+    return {"RANDOMIZE_DOWNLOAD_DELAY": False, **ours}
 
 
 def scrapy_settings(crawl: CrawlSettings, store_path: str, run_id: str, warc_path: str | None = None,

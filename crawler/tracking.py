@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from crawler.secrets import process_redactor
 from parity.core.records import SourceStatus
@@ -84,3 +85,58 @@ class SourceTracker:
             return None
         counts = ", ".join(f"{reason}×{count}" for reason, count in sorted(self.reasons.items()))
         return f"{self.first_error} ({counts})"
+
+
+# -- a source crawled by several workers (distributed mode) -------------------------------------
+
+_COUNTS = ("primary_ok", "primary_failed", "secondary_ok", "secondary_failed", "items", "robots_blocked")
+
+
+def tracker_to_dict(tracker: SourceTracker) -> dict[str, Any]:
+    """What a worker publishes of its tracker (JSON-ready)."""
+    return {"org": tracker.org, "kind": tracker.kind, "url": tracker.url, "first_error": tracker.first_error,
+            "reasons": dict(tracker.reasons), "notes": tracker.notes, "failed_urls": tracker.failed_urls,
+            **{name: getattr(tracker, name) for name in _COUNTS}}
+
+
+def merge_trackers(snapshots: list[dict[str, Any]], org: str, kind: str, url: str | None) -> SourceTracker:
+    """One tracker for a source several workers crawled: counts added, notes combined.
+
+    Deterministic whatever order the workers finished in: lists are sorted, the first
+    error is the smallest primary one (else the smallest), as the single-process crawl's
+    "first" depends on timing anyway.
+    """
+    # The spider may name the source better than the config did (a Mastodon account's profile URL).
+    url = next((str(s["url"]) for s in snapshots if s.get("url")), url)
+    merged = SourceTracker(org=org, kind=kind, url=url)
+    errors: list[str] = []
+    for snap in snapshots:
+        for name in _COUNTS:
+            setattr(merged, name, getattr(merged, name) + int(snap.get(name) or 0))
+        merged.reasons.update({k: int(v) for k, v in (snap.get("reasons") or {}).items()})
+        for failed_url, reason in sorted((snap.get("failed_urls") or {}).items()):
+            if failed_url in merged.failed_urls or len(merged.failed_urls) < MAX_FAILED_URLS:
+                merged.failed_urls[failed_url] = reason
+        if snap.get("first_error"):
+            errors.append(str(snap["first_error"]))
+        merged.notes = _merge_notes(merged.notes, snap.get("notes") or {})
+    primary = sorted(e for e in errors if e.startswith("primary"))
+    merged.first_error = (primary or sorted(errors) or [None])[0]
+    return merged
+
+
+def _merge_notes(into: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
+    out = dict(into)
+    for key, value in other.items():
+        have = out.get(key)
+        if have is None:
+            out[key] = value
+        elif isinstance(have, bool) or isinstance(value, bool):
+            out[key] = bool(have) or bool(value)
+        elif isinstance(have, (int, float)) and isinstance(value, (int, float)):
+            out[key] = have + value
+        elif isinstance(have, list) and isinstance(value, list):
+            out[key] = sorted(set(map(str, have)) | set(map(str, value)))
+        elif isinstance(have, dict) and isinstance(value, dict):
+            out[key] = _merge_notes(have, value)
+    return out

@@ -24,8 +24,9 @@ ALLOWED: dict[str, set[str]] = {
     "parity.core": set(),
     "parity.config": {"parity.core"},
     "parity.store": {"parity.core", "parity.config"},
+    "parity.distributed": {"parity.core"},  # what crawl workers share in Redis (no Scrapy): issue 14
     "parity.match": {"parity.core", "parity.config"},
-    "crawler": {"parity.core", "parity.config", "parity.store"},
+    "crawler": {"parity.core", "parity.config", "parity.store", "parity.distributed"},
     "parity.report": {"parity.core", "parity.config", "parity.store"},
     "parity.demo": {"parity.core", "parity.config"},  # the demo world writes its config with the config's writer
     "parity.audit": {"parity.core", "parity.config", "parity.store", "parity.match", "parity.report", "crawler",

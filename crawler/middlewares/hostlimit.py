@@ -15,8 +15,9 @@ Three gaps this closes, each found by tests/reliability:
 
 The gate sits last before the download (priority 950): a request waits here
 for one of the host's ``concurrency_per_host`` places, then until the host's
-rate-limit pause is over and ``delay_seconds`` (randomised 0.5–1.5× like
-Scrapy's) has passed since the previous request to that host started; the
+rate-limit pause is over and ``delay_seconds`` (plus a random 0–50%, never less:
+Scrapy's own ±50% randomisation is off, crawler/settings.py) has passed since the
+previous request to that host started; the
 place is given back when its response or error comes back through
 ``process_response``/``process_exception`` (we are the first to see both).
 """
@@ -41,11 +42,11 @@ _LAST_START: dict[str, float] = {}
 
 
 class HostGateMiddleware:
-    def __init__(self, concurrency: int, delay: float, jitter: bool, max_wait: float = 60.0,
+    def __init__(self, concurrency: int, delay: float, jitter: float, max_wait: float = 60.0,
                  stats: Any = None, crawler: Any = None) -> None:
         self.concurrency = max(1, concurrency)
         self.delay = max(0.0, delay)
-        self.jitter = jitter
+        self.jitter = max(0.0, float(jitter))  # the gap is delay × U(1, 1 + jitter)
         self.max_wait = max_wait
         self.stats = stats
         self.crawler = crawler
@@ -54,7 +55,7 @@ class HostGateMiddleware:
     def from_crawler(cls, crawler: Any) -> "HostGateMiddleware":
         settings = crawler.settings
         return cls(settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 1), settings.getfloat("DOWNLOAD_DELAY", 0.0),
-                   settings.getbool("RANDOMIZE_DOWNLOAD_DELAY", True), settings.getfloat("PARITY_MAX_RATE_WAIT", 60.0),
+                   settings.getfloat("PARITY_DELAY_JITTER", 0.0), settings.getfloat("PARITY_MAX_RATE_WAIT", 60.0),
                    crawler.stats, crawler)
 
     def _gate(self, host: str) -> asyncio.Semaphore:
@@ -75,7 +76,7 @@ class HostGateMiddleware:
             while True:  # a pause may be set (or extended) by another request while we sleep
                 now = time.monotonic()
                 pause = ratelimit._PAUSED_UNTIL.get(parsed.netloc, 0.0) - now
-                gap = self.delay * (random.uniform(0.5, 1.5) if self.jitter else 1.0)
+                gap = self.delay * random.uniform(1.0, 1.0 + self.jitter)
                 spacing = _LAST_START.get(host, -1e9) + gap - now
                 wait = max(pause, spacing, 0.0)
                 if wait <= 0:
@@ -110,7 +111,7 @@ class HostGateMiddleware:
         host = request.meta.get(_TOKEN)
         if host is not None:
             # The spider's own download slot may have held the request after our gate (its own
-            # randomised delay): count the spacing from when it really went out.
+            # delay): count the spacing from when it really went out.
             _LAST_START[host] = max(_LAST_START.get(host, 0.0), self._sent_at(request))
         seconds = ratelimit.wait_from_response(response)
         if seconds and seconds <= self.max_wait:

@@ -16,8 +16,9 @@ from scrapy.http import Response
 
 from crawler.pages.page_input import PageInput
 from crawler.pages.types import PageError
-from crawler.spiders.article import ArticleParsing
 from crawler.pages.web.listing import parse_listing
+from crawler.spiders.article import ArticleParsing
+from crawler.spiders.coordination import Quota
 
 
 class ListingParsing(ArticleParsing):
@@ -55,23 +56,13 @@ class ListingParsing(ArticleParsing):
             yield self.summary_item(entry.url, entry.title, entry.summary, entry.published_at, source=source)
             requests.append(self.follow(entry.url, "page", parent, item_url=entry.url, item_title=entry.title,
                                         item_published=entry.published_at, src=source))
+        # The first list page counts too: at most ``max_pages`` list pages in all.
+        quota = Quota("list_pages", max_pages - 1, "list_page_budget_reached")
         for next_url in listing.next_pages:
-            if self.list_pages >= max_pages:
-                self.tracker.notes["list_page_budget_reached"] = True
+            requests.append(self.follow(next_url, "list", parent, budget=False, quota=quota, cb="list", **carry))
+            if self.tracker.notes.get("list_page_budget_reached"):
                 break
-            request = self.follow(next_url, "list", parent, budget=False, cb="list", **carry)
-            if request is not None:
-                self.list_pages += 1
-                requests.append(request)
         yield from self.emit(requests)
-
-    @property
-    def list_pages(self) -> int:
-        return int(self.__dict__.get("_list_pages", 1))
-
-    @list_pages.setter
-    def list_pages(self, value: int) -> None:
-        self.__dict__["_list_pages"] = value
 
 
 class ListingSpider(ListingParsing):

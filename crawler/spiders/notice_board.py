@@ -32,18 +32,12 @@ from parity.store.types import Outcome
 class NoticeBoardParsing(ArticleParsing):
     """``parse_board``: shared by the notice-board spider and the site spider."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.board_total: dict[str, int] = {}
-        self.board_seen: dict[str, set[str]] = {}
-        self.board_truncated: set[str] = set()
-
     def parse_board(self, response: Response) -> Iterator[Any]:
         root = str(response.meta.get("board") or response.meta.get("ledger_url") or response.url)
         if response.status == 304:
             row = self.ledger.known.get(response.meta.get("ledger_url", ""))
             if row is not None and row.context.get("truncated"):
-                self.board_truncated.add(root)
+                self.coord.board_truncated(root)
         yield from self.container(response, lambda: self._board(response, root))
 
     def _board(self, response: Response, root: str) -> Iterator[Any]:
@@ -56,7 +50,7 @@ class NoticeBoardParsing(ArticleParsing):
                 self.ok(response)
                 host = urlsplit(embed).hostname
                 if host:
-                    self.allowed_hosts.add(host)
+                    self.allow_host(host)
                 yield from self.emit([self.follow(embed, "list", response.meta.get("ledger_url"), budget=False,
                                                   cb="board", board=root, src=response.meta.get("src"))])
                 return
@@ -65,15 +59,15 @@ class NoticeBoardParsing(ArticleParsing):
         self.ok(response)
         source = str(response.meta.get("src") or "notice_board")
         parent = response.meta.get("ledger_url") or response.url
-        seen = self.board_seen.setdefault(root, set())
-        total = announced_total(page)
-        if total is not None:
-            self.board_total[root] = max(total, self.board_total.get(root, 0))
+        # The board's counts are the source's (crawler/spiders/coordination.py): its pages may be
+        # read by different workers of a distributed crawl.
+        expected = self.coord.board_total(root, announced_total(page))
+        identities: list[str] = []
         requests = []
         records = []
         for notice in notices:
             identity = notice.key or notice.url or f"{notice.title}|{notice.published_at}"
-            seen.add(str(identity))
+            identities.append(str(identity))
             extra = {
                 "from_date": format_time(notice.from_date) if notice.from_date else None,
                 "to_date": format_time(notice.to_date) if notice.to_date else None,
@@ -92,8 +86,8 @@ class NoticeBoardParsing(ArticleParsing):
                                            source=source, **extra)
                 self.ledger.plan(Planned(key, "notice", parent, jsonable({"title": notice.title})))
                 records.append(self.ledger.fetched(record, key, Outcome(http_status=response.status)))
-        expected = self.board_total.get(root)
-        if expected is not None and len(seen) < expected:
+        read = self.coord.board_seen(root, identities)
+        if expected is not None and read < expected:
             for next_url in next_pages(page):
                 requests.append(self.follow(next_url, "list", parent, budget=False, cb="board", board=root,
                                             src=response.meta.get("src")))
@@ -103,13 +97,14 @@ class NoticeBoardParsing(ArticleParsing):
 
     def finalize(self) -> None:
         super().finalize()
-        for root, total in self.board_total.items():
-            read = len(self.board_seen.get(root, ()))
+        totals, seen, truncated = self.coord.boards()
+        for root, total in totals.items():
+            read = seen.get(root, 0)
             if read < total:
-                self.board_truncated.add(root)
+                truncated.add(root)
                 self.tracker.notes.setdefault("board_counts", {})[root] = {"read": read, "announced": total}  # type: ignore[index]
             self.ledger.annotate(root, {"truncated": read < total})
-        for root in sorted(self.board_truncated):
+        for root in sorted(truncated):
             self.tracker.failure(root, "board_truncated (the board announces more notices than could be read)",
                                  primary=True)
 

@@ -59,7 +59,7 @@ class SiteSpider(FeedParsing, SitemapParsing, ListingParsing, NoticeBoardParsing
         for url in home.boards:
             host = urlsplit(url).hostname
             if host and "netpublicator" in host:
-                self.allowed_hosts.add(host)
+                self.allow_host(host)
         requests += self.follow_containers(home.boards, parent, cb="board", src="notice_board", candidate=True)
         yield from self.emit(requests)
 

@@ -22,8 +22,9 @@ from scrapy.http import Response
 
 from crawler.pages.page_input import PageInput
 from crawler.pages.types import PageError
-from crawler.spiders.article import ArticleParsing
 from crawler.pages.web.sitemap import parse_sitemap
+from crawler.spiders.article import ArticleParsing
+from crawler.spiders.coordination import NEW
 from parity.core.timeutil import format_time
 
 
@@ -93,11 +94,7 @@ class SitemapParsing(ArticleParsing):
         """Fetched successfully before with this very lastmod, and its item is still there."""
         if not self.ledger.unchanged_by_lastmod(url, lastmod):
             return False
-        key = self.canon(url)
-        if key in self.seen_urls:
-            return False
-        self.seen_urls.add(key)
-        return True
+        return self.coord.admit(self.canon(url), parent) == NEW
 
 
 class SitemapSpider(SitemapParsing):

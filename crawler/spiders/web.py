@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -35,6 +36,15 @@ from twisted.python.failure import Failure
 from crawler.ledger import Planned, SourceLedger, jsonable
 from crawler.spiders.base import SourceSpider, classify_failure, log
 from crawler.spiders.build import summary_item
+from crawler.spiders.containers import ContainerCaps
+from crawler.spiders.coordination import (
+    NEW,
+    OVER,
+    SEEN,
+    Coordination,
+    LocalCoordination,
+    Quota,
+)
 from crawler.spiders.sniff import (
     block_reason,
     looks_like_document,
@@ -63,7 +73,7 @@ _META_KEYS = ("item_url", "item_title", "item_published", "item_extra", "link_te
 __all__ = ["CALLBACKS", "WebSourceSpider"]
 
 
-class WebSourceSpider(SourceSpider):
+class WebSourceSpider(ContainerCaps, SourceSpider):
     """Base for feed/sitemap/listing/notice-board/page/site spiders."""
 
     #: the ``source`` value of the web items this spider produces
@@ -74,10 +84,9 @@ class WebSourceSpider(SourceSpider):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.pages_requested = 0
-        #: child sitemaps (and a ``site`` source's discovered feeds, sitemaps, lists, boards) requested
-        self.containers_requested = 0
-        self.seen_urls: set[str] = set()
+        #: URLs planned, budgets, extra hosts, boards: in memory, or shared by the workers of a
+        #: distributed crawl (crawler/spiders/coordination.py)
+        self.coord: Coordination = LocalCoordination()
         self._ledger: SourceLedger | None = None
         self._rechecked = False
         self._canon_cache: dict[str, str] = {}
@@ -86,7 +95,30 @@ class WebSourceSpider(SourceSpider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> "WebSourceSpider":
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._idle, signal=signals.spider_idle)
+        factory = crawler.settings.get("PARITY_COORDINATION")
+        if factory:  # the distributed crawl: crawler.distributed.coordination.shared_coordination
+            from scrapy.utils.misc import load_object
+
+            spider.coord = load_object(factory)(crawler, spider)
         return spider  # type: ignore[return-value]
+
+    @property
+    def pages_quota(self) -> Quota:
+        return Quota("pages", self.max_pages, "page_budget_reached")
+
+    def allow_host(self, host: str) -> None:
+        """Let the source visit ``host`` too (an embedded board's host), in every worker."""
+        self.allowed_hosts.add(host)
+        self.coord.allow_host(host)
+
+    def same_site(self, url: str) -> bool:
+        if super().same_site(url):
+            return True
+        host = urlsplit(url).hostname
+        if host and self.coord.shared and host in self.coord.hosts():  # added by another worker
+            self.allowed_hosts.add(host)
+            return True
+        return False
 
     # -- the ledger ----------------------------------------------------------
     @property
@@ -123,7 +155,7 @@ class WebSourceSpider(SourceSpider):
     # -- requests -------------------------------------------------------------
     def entry(self, url: str, cb: str, **context: Any) -> scrapy.Request:
         """A request for one of the source's own URLs (always fetched, conditionally)."""
-        self.seen_urls.add(self.canon(url))
+        self.coord.admit(self.canon(url), "entry")
         context = {"cb": cb, **context}
         self.ledger.plan_now(Planned(url, "entry", None, jsonable(context)))
         return self.build(url, "entry", None, context, primary=not context.get("candidate"))
@@ -141,73 +173,42 @@ class WebSourceSpider(SourceSpider):
         return self.request(url, getattr(self, method), primary=primary or bool(context.get("primary")), meta=meta)
 
     def follow(self, url: str, kind: str = "page", parent: str | None = None, budget: bool = True,
-               **context: Any) -> scrapy.Request | None:
+               quota: Quota | None = None, **context: Any) -> scrapy.Request | None:
         """Decide whether to request ``url`` in this run; plan it (``todo``) and return the request.
 
-        Skipped: URLs already requested by this spider, other sites, URLs the
-        ledger says are ``done`` in this run (a resumed run), pages over budget.
+        Skipped: URLs already planned for this source, other sites, URLs the ledger says
+        are ``done`` in this run (a resumed run), URLs over their quota (pages and
+        documents: ``max_pages_per_source`` unless ``budget`` is False; ``quota`` names another).
         """
-        key = self.canon(url)
-        if key in self.seen_urls or not self.same_site(url):
-            return None
+        if quota is None and budget and kind in ("page", "document"):
+            quota = self.pages_quota
+        verdict, request = self._plan(url, kind, parent, (quota,), context)
+        if verdict == OVER and quota is not None and quota.note:
+            self.tracker.notes[quota.note] = True
+        return request
+
+    def _plan(self, url: str, kind: str, parent: str | None, quotas: tuple[Quota | None, ...],
+              context: dict[str, Any]) -> tuple[str, scrapy.Request | None]:
+        """``follow``'s decision: (NEW, the request), (SEEN, None) for any skip, (OVER, None) over a quota."""
+        if not self.same_site(url):
+            return SEEN, None
         done = self.ledger.done_in_run(url)
+        verdict = self.coord.admit(self.canon(url), parent or "", *(() if done is not None else quotas))
+        if verdict == SEEN:
+            return SEEN, None
         if done is not None:
-            self.seen_urls.add(key)
             self.tracker.notes["resumed_done"] = int(self.tracker.notes.get("resumed_done", 0)) + 1
             if done.item_id:
                 self.tracker.items += 1
-            return None
-        if budget and kind in ("page", "document"):
-            if self.pages_requested >= self.max_pages:
-                self.tracker.notes["page_budget_reached"] = True
-                return None
-            self.pages_requested += 1
-        self.seen_urls.add(key)
+            return SEEN, None
+        if verdict == OVER:
+            return OVER, None
         if "cb" not in context:
             context["cb"] = "document" if kind == "document" or looks_like_document(url) else "article"
         if context.get("cb") == "document":
             kind = "document"
         self.ledger.plan(Planned(url, kind, parent, jsonable(context)))
-        return self.build(url, kind, parent, context)
-
-    def follow_containers(self, urls: Iterable[str], parent: str | None, depth: int = 0, kind: str = "entry",
-                          **context: Any) -> list[scrapy.Request]:
-        """Requests for sitemaps or feeds a server named (an index's children, a start page's feeds).
-
-        A hostile or broken site can name them without end (an index whose children are indexes,
-        10,000 feed links): they are capped by depth (``max_sitemap_depth``), by number
-        (``max_sitemaps_per_source``) and count against the page budget (``max_pages_per_source``).
-        What is left out is an error row on ``parent`` with the reason, so the source is ``partial``.
-        """
-        urls = list(urls)
-        if depth > self.settings.getint("PARITY_MAX_SITEMAP_DEPTH", 3):
-            self._containers_refused(parent, "sitemap_depth", urls)
-            return []
-        cap = self.settings.getint("PARITY_MAX_SITEMAPS", 200)
-        if depth:
-            context["sitemap_depth"] = depth
-        requests, refused, reason = [], [], ""
-        for url in urls:
-            if self.containers_requested >= cap or self.pages_requested >= self.max_pages:
-                reason = reason or ("sitemap_cap" if self.containers_requested >= cap else "page_budget")
-                refused.append(url)
-                continue
-            request = self.follow(url, kind, parent, budget=False, **context)
-            if request is not None:
-                self.containers_requested += 1
-                self.pages_requested += 1
-                requests.append(request)
-        if refused:
-            self._containers_refused(parent, reason, refused)
-        return requests
-
-    def _containers_refused(self, parent: str | None, reason: str, urls: list[str]) -> None:
-        unseen = [u for u in urls if self.canon(u) not in self.seen_urls]
-        if not unseen:
-            return
-        self.tracker.notes[f"{reason}_refused"] = int(self.tracker.notes.get(f"{reason}_refused", 0)) + len(unseen)
-        self.tracker.failure(parent or unseen[0], reason, False)
-        log.warning("%s: %d sitemaps/feeds named by %s not read (%s)", self.spec.key, len(unseen), parent, reason)
+        return NEW, self.build(url, kind, parent, context)
 
     def flush_plan(self) -> None:
         """Write the ``todo`` rows collected by ``follow`` (one transaction) before their requests go out."""
@@ -223,12 +224,11 @@ class WebSourceSpider(SourceSpider):
         """Rows an interrupted run had planned but not finished, enqueued straight from the ledger."""
         requests = []
         for row in self.ledger.pending():
-            key = self.canon(row.url)
-            if key in self.seen_urls:
+            if not self.coord.resumable(row.url):
                 continue
-            self.seen_urls.add(key)
-            if row.kind in ("page", "document"):
-                self.pages_requested += 1
+            quota = Quota("pages", None) if row.kind in ("page", "document") else None
+            if self.coord.admit(self.canon(row.url), "resume", quota) != NEW:
+                continue
             requests.append(self.build(row.url, row.kind, row.parent, row.context))
         if requests:
             self.tracker.notes["resumed_pending"] = len(requests)
@@ -290,12 +290,7 @@ class WebSourceSpider(SourceSpider):
         """A container answered 304: do with its children what parsing it again would have done."""
         parent = response.meta["ledger_url"]
         touch_rows, request_rows = self.ledger.replay(parent, self.callback_of(response) == "sitemap")
-        touch: list[str] = []
-        for row in touch_rows:
-            key = self.canon(row.url)
-            if key not in self.seen_urls:
-                self.seen_urls.add(key)
-                touch.append(row.url)
+        touch = [row.url for row in touch_rows if self.coord.admit(self.canon(row.url), parent) == NEW]
         requests = [self.follow(row.url, row.kind, parent, **row.context) for row in request_rows]
         if touch:
             self.tracker.items += self.ledger.touch(touch)
@@ -331,7 +326,9 @@ class WebSourceSpider(SourceSpider):
 
     def _closed(self, spider: scrapy.Spider, reason: str) -> None:
         super()._closed(spider, reason)
-        if spider is self:
+        # Shared by several workers: the source's end-of-crawl checks run once, in the first to close
+        # (a worker closes a source only when no worker has anything of it left to do).
+        if spider is self and self.coord.first("finalize"):
             try:
                 self.finalize()
             except Exception as exc:  # noqa: BLE001 - a bookkeeping error must not hide the crawl's result
@@ -342,22 +339,41 @@ class WebSourceSpider(SourceSpider):
 
     # -- end of crawl: re-check items no longer listed ------------------------------
     def _idle(self, spider: scrapy.Spider) -> None:
-        if spider is not self or self._rechecked:
+        """Nothing left to fetch: re-check the items no longer listed (once per source), then close.
+
+        Shared by several workers, one of them plans the re-check (it reads the source's whole
+        tracker: the entry points may have been fetched elsewhere); the others stay open until
+        it has, so its requests are shared too.
+        """
+        if spider is not self:
+            return
+        if self._rechecked:
+            if self.coord.shared and not self.coord.first_done("recheck"):
+                self.crawler.engine._slot.nextcall.schedule(0.5)  # look again soon (Scrapy's own: 5 s)
+                raise DontCloseSpider
             return
         self._rechecked = True
-        if self.tracker.primary_failed or not self.tracker.primary_ok:
-            return  # the listing is incomplete: "not listed" means nothing
-        limit = self.settings.getint("PARITY_RECHECK_MAX", 100)
-        requests = []
-        for row in self.ledger.orphans(limit):
-            if (self.canon(row.url)) in self.seen_urls:
-                continue
-            requests.append(self.follow(row.url, row.kind, row.parent, budget=False, **row.context))
-        requests = [r for r in requests if r is not None]
+        if not self.coord.first("recheck"):
+            self._idle(spider)  # another worker plans it: wait for its decision
+            return
+        try:
+            requests = self._recheck_requests()
+        finally:
+            self.coord.done_first("recheck")
         if not requests:
             return
-        self.flush_plan()
         self.tracker.notes["rechecked"] = len(requests)
         for request in requests:
             self.crawler.engine.crawl(request)
         raise DontCloseSpider
+
+    def _recheck_requests(self) -> list[scrapy.Request]:
+        tracker = self.coord.tracker_view(self.tracker)
+        if tracker.primary_failed or not tracker.primary_ok:
+            return []  # the listing is incomplete: "not listed" means nothing
+        limit = self.settings.getint("PARITY_RECHECK_MAX", 100)
+        requests = [self.follow(row.url, row.kind, row.parent, budget=False, **row.context)
+                    for row in self.ledger.orphans(limit)]
+        chosen = [r for r in requests if r is not None]
+        self.flush_plan()
+        return chosen

@@ -8,7 +8,8 @@ contract's; ConfigError / RecordError / StoreError are input errors too, see ``I
 * :func:`run_demo` (``parity demo``): the demo world, audited by ``run_audit``
 * :func:`match_only` (``parity match``), :func:`rebuild_outputs` (``parity report``),
   :func:`load_history` (``parity history``), :func:`triage_post` (``parity triage``),
-  :func:`run_discover` (``parity discover``)
+  :func:`run_discover` (``parity discover``),
+  :func:`run_worker` (``parity worker``: a distributed crawl's worker on another machine)
 
 Modules: ``request`` (requests, results, defaults), ``errors``, ``child`` (the crawler's child
 processes), ``crawl`` (the crawl step), ``collect`` (records back from the store), ``matching``,
@@ -16,7 +17,7 @@ processes), ``crawl`` (the crawl step), ``collect`` (records back from the store
 the report, the demo world) are imported when a run needs them, so ``parity --help`` stays fast.
 """
 
-from parity.audit.child import run_discover
+from parity.audit.child import run_discover, run_worker
 from parity.audit.crawl import run_crawl_only
 from parity.audit.demo import run_demo
 from parity.audit.errors import (
@@ -59,4 +60,5 @@ __all__ = [
     "run_demo",
     "run_discover",
     "triage_post",
+    "run_worker",
 ]

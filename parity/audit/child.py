@@ -11,12 +11,15 @@ import datetime as dt
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
+from parity.audit.errors import InputError
 from parity.core.exitcodes import ExitCode
 from parity.core.timeutil import format_time
 
@@ -24,9 +27,10 @@ if TYPE_CHECKING:
     from parity.audit.request import Progress
 
 
-def run_crawl(config_path: Path, store_path: Path, run_id: str, now: dt.datetime,
+def run_crawl(config_path: Path, store_path: Path | str, run_id: str, now: dt.datetime,
               orgs: list[str] | None = None, verbose: bool = False, warc: Path | None = None,
-              progress: Progress | None = None, lock_fds: tuple[int, ...] | None = None) -> int:
+              progress: Progress | None = None, lock_fds: tuple[int, ...] | None = None,
+              redis: str | None = None, workers: int = 1) -> int:
     """Run ``python -m crawler.run`` and return its exit status.
 
     ``warc``: the WARC file the crawl appends every downloaded response to (None: no archive).
@@ -34,6 +38,8 @@ def run_crawl(config_path: Path, store_path: Path, run_id: str, now: dt.datetime
     (``--progress-fd``; crawler/progress.py), and the child's stderr lines if it captures them.
     ``lock_fds``: we hold the store's run lock (parity/store/lock.py); its descriptors are inherited
     (and stay open here) and the child is told not to take the lock itself. None: the child takes it.
+    ``redis``: crawl in distributed mode, sharing the work through this Redis with ``workers``
+    local worker processes (and any ``parity worker`` that joins); they never take the run lock.
     """
     cmd = [sys.executable, "-m", "crawler.run", "--config", str(config_path), "--store", str(store_path),
            "--run-id", run_id, "--now", format_time(now) or ""]
@@ -43,6 +49,8 @@ def run_crawl(config_path: Path, store_path: Path, run_id: str, now: dt.datetime
         cmd.append("--verbose")
     if warc is not None:
         cmd += ["--warc", str(warc)]
+    if redis:
+        cmd += ["--redis", redis, "--workers", str(workers)]
     if lock_fds is not None:
         cmd.append("--store-locked")
     if progress is None:
@@ -71,6 +79,37 @@ def _read_progress(fd: int, progress: Progress) -> None:
 def _forward_stderr(stream: Any, progress: Progress) -> None:
     for line in iter(stream.readline, ""):
         progress.child_line(line)
+
+
+def run_worker(redis: str, store: str | None = None, once: bool = False, wait: float = 3600.0,
+               verbose: bool = False) -> int:
+    """``parity worker``: join distributed crawl runs on ``redis`` as they start (``python -m crawler.worker``).
+
+    One child process per run (Scrapy's reactor cannot restart), all under one worker name, so
+    a child never joins a run this worker already finished; a machine running this under
+    systemd serves every nightly run. ``once``: stop after one run (or after ``wait`` seconds
+    without one). Returns the last child's exit status (130 after Ctrl-C).
+    """
+    problem = redis_problem(redis)
+    if problem:
+        raise InputError(problem)
+    name = f"{socket.gethostname()}-{os.getpid()}"
+    while True:
+        cmd = [sys.executable, "-m", "crawler.worker", "--redis", redis, "--wait", str(wait), "--name", name]
+        cmd += ["--store", store] if store else []
+        cmd += ["--verbose"] if verbose else []
+        code = _wait_for(cmd)
+        if once or code != ExitCode.OK:
+            return code
+
+
+def redis_problem(url: str | None) -> str | None:
+    """What is wrong with a ``--redis`` value (the workers check that Redis answers), or None."""
+    if not url:
+        return "--redis: a Redis URL is required (redis://host:6379/0)"
+    if urlsplit(url).scheme not in ("redis", "rediss", "unix"):
+        return f"--redis: {url.split('@')[-1]} is not a redis://, rediss:// or unix:// URL"
+    return None
 
 
 def run_discover(url: str, org_id: str | None = None, name: str | None = None, no_robots: bool = False,

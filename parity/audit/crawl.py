@@ -14,7 +14,7 @@ from parity.audit.collect import Collected, collect_from_store, export_crawl
 from parity.audit.errors import CrawlCrashed, InputError, Interrupted
 from parity.audit.request import CrawlRequest, CrawlResult, Resolved, resolve
 from parity.core.exitcodes import ExitCode, outcome
-from parity.store import RunLock, SqliteStore, Store
+from parity.store import RunLock, Store, describe_store, open_store
 
 
 def new_run_id(now: dt.datetime) -> str:
@@ -33,16 +33,19 @@ def crawl_step(run: Resolved, command: str, request: CrawlRequest, run_id: str, 
     resumes), InputError (an input file named by the config is unreadable; the crawl printed
     which file and line), CrawlCrashed (the child died: a bug).
     """
-    with SqliteStore(run.store) as store:
+    with open_store(run.store) as store:
         store.begin_run(run_id, command, str(run.loaded.path))
-    request.progress.stage("crawl", f"crawling {run.loaded.path} (run {run_id}, store {run.store})")
+    request.progress.stage("crawl", f"crawling {run.loaded.path} (run {run_id}, store {describe_store(run.store)})")
+    if run.redis:
+        request.progress.stage("crawl", f"distributed: {run.workers} local worker(s) on {run.redis}")
     if run.warc is not None:
         request.progress.stage("crawl", f"archiving every downloaded response in {run.warc}")
     code = run_crawl(run.loaded.path, run.store, run_id, run.clock, run.orgs, request.verbose, run.warc,
-                     request.progress, lock_fds=lock.inheritable_fds())
+                     request.progress, lock_fds=lock.inheritable_fds(), redis=run.redis,
+                     workers=run.workers)
     if code == 0:
         return run_id
-    with SqliteStore(run.store) as store:
+    with open_store(run.store) as store:
         if code == ExitCode.INTERRUPTED:
             store.finish_run(run_id, "interrupted", ExitCode.INTERRUPTED)
             raise Interrupted()
@@ -70,7 +73,7 @@ def crawled(request: CrawlRequest, command: str) -> Iterator[Crawled]:
     run_id = new_run_id(run.clock)
     # One run per store at a time (parity/store/lock.py): taken before the run is registered, held until its
     # last output is written; a second run stops here with exit 2 and the holder's run id and pid.
-    with SqliteStore(run.store) as store, store.lock_run(run_id) as lock:
+    with open_store(run.store) as store, store.lock_run(run_id) as lock:
         crawl_step(run, command, request, run_id, lock)
         yield Crawled(run, run_id, store, collect_from_store(store, run.loaded, run_id, run.clock, run.orgs))
 

@@ -76,12 +76,16 @@ class CrawlRequest:
 
     config: Path
     out: Path | None = None  #: default ``reports/<config-stem>/<UTC date>/``
-    store: Path | None = None  #: default ``reports/<config-stem>/parity.sqlite``, kept across runs
+    #: a SQLite path or a ``postgresql://`` URL; default ``[store] url``, else ``reports/<config-stem>/parity.sqlite``
+    store: Path | str | None = None
     clock: dt.datetime | None = None  #: the audit clock (replays); default: now
     orgs: tuple[str, ...] = ()  #: only these organisations; empty: all
     warc: bool = False  #: archive every response in ``<out>/crawl.warc.gz`` (also ``[crawl] warc = true``)
     verbose: bool = False  #: the crawl process logs at DEBUG
     progress: Progress = field(default_factory=LogProgress, compare=False)
+    #: distributed crawl (docs/distributed.md): the Redis that shares the work, and local workers to start
+    redis: str | None = None
+    workers: int = 1
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,7 @@ class AuditResult:
     summary: dict[str, Any]
     out_dir: Path
     run_id: str | None = None
-    store: Path | None = None
+    store: Path | str | None = None
 
     @property
     def exit_code(self) -> ExitCode:
@@ -114,14 +118,16 @@ class CrawlResult:
 
     out_dir: Path
     run_id: str
-    store: Path
+    store: Path | str
     posts: int
     web: int
     sources: dict[str, int]
     exit_code: ExitCode
 
     def to_dict(self) -> dict[str, Any]:
-        return {"out": str(self.out_dir), "run_id": self.run_id, "store": str(self.store), "posts": self.posts,
+        from parity.store import describe_store
+
+        return {"out": str(self.out_dir), "run_id": self.run_id, "store": describe_store(self.store), "posts": self.posts,
                 "web": self.web, "sources": self.sources, "exit_code": int(self.exit_code)}
 
 
@@ -132,9 +138,11 @@ class Resolved:
     loaded: LoadedConfig
     clock: dt.datetime
     out: Path
-    store: Path
+    store: Path | str  #: a SQLite path or a ``postgresql://`` URL
     orgs: list[str] | None  #: None: every organisation of the config
     warc: Path | None  #: the evidence archive the crawl appends to, or None
+    redis: str | None = None  #: distributed crawl: the shared Redis
+    workers: int = 1  #: distributed crawl: local worker processes
 
 
 def resolve(request: CrawlRequest) -> Resolved:
@@ -147,8 +155,26 @@ def resolve(request: CrawlRequest) -> Resolved:
             raise InputError(f"--org: {org!r} is not in {loaded.path} (known: {', '.join(sorted(known))})")
     out = request.out or default_out_dir(loaded, clock)
     archive = warc_path(out) if request.warc or loaded.config.crawl.warc else None
-    return Resolved(loaded, clock, out, request.store or default_store_path(loaded), list(request.orgs) or None,
-                    archive)
+    if request.workers < 1 or (request.workers > 1 and not request.redis):
+        raise InputError("--workers: needs --redis URL (the queue the workers share) and at least 1 worker")
+    if request.redis:
+        from parity.audit.child import redis_problem
+
+        problem = redis_problem(request.redis)
+        if problem:
+            raise InputError(problem)
+    return Resolved(loaded, clock, out, store_target(loaded, request.store), list(request.orgs) or None,
+                    archive, request.redis, request.workers)
+
+
+def store_target(loaded: LoadedConfig, explicit: Path | str | None = None) -> Path | str:
+    """The run's store: ``--store``, else ``[store] url`` (a path relative to the config), else the default."""
+    if explicit:
+        return explicit
+    configured = loaded.config.store.url
+    if configured:
+        return configured if "://" in configured else loaded.resolve(configured)
+    return default_store_path(loaded)
 
 
 def default_out_dir(loaded: LoadedConfig, now: dt.datetime) -> Path:

@@ -7,7 +7,7 @@ requested output; progress and logs go to stderr; every user mistake ends in one
 stderr and exit 2, never a traceback.
 
 Modules: ``options`` (every shared option, declared once), ``guard`` (errors → exit codes),
-``console`` (stdout/stderr), ``online`` (audit, crawl, demo, discover), ``offline`` (match,
+``console`` (stdout/stderr), ``online`` (audit, crawl, demo, discover, worker), ``offline`` (match,
 report, history, check-config).
 """
 
@@ -59,7 +59,7 @@ def _root(
 for _command in (online.audit, online.crawl, offline.match, offline.report, offline.history, offline.triage):
     app.command()(guarded(_command))
 app.command("check-config")(guarded(offline.check_config))
-for _command in (online.demo, online.discover):
+for _command in (online.demo, online.discover, online.worker):
     app.command()(guarded(_command))
 
 

@@ -1,4 +1,4 @@
-"""Commands that collect from the network: ``audit``, ``crawl``, ``demo``, ``discover``.
+"""Commands that collect from the network: ``audit``, ``crawl``, ``demo``, ``discover``, ``worker``.
 
 Each parses its options, calls one entry point of :mod:`parity.audit` and turns the result
 into stdout and an exit code; errors are mapped by :func:`parity.cli.guard.guarded`.
@@ -18,6 +18,7 @@ from parity.audit import (
     run_crawl_only,
     run_demo,
     run_discover,
+    run_worker,
 )
 from parity.cli.console import finish, print_result, setup_logging
 from parity.cli.options import (
@@ -28,7 +29,9 @@ from parity.cli.options import (
     Fmt,
     OutDir,
     OutputFormat,
+    RedisUrl,
     RunOptions,
+    StorePath,
     Verbose,
     Warc,
     bundle,
@@ -88,3 +91,15 @@ def discover(
 ) -> None:
     """Find a site's feeds, sitemaps, news lists and notice board; print a config block (TOML) on stdout."""
     raise typer.Exit(run_discover(url, org_id, name, no_robots, delay))
+
+
+def worker(
+    redis: RedisUrl = None,
+    store: StorePath = None,
+    once: Annotated[bool, typer.Option("--once", help="stop after one run instead of waiting for the next")] = False,
+    wait: Annotated[float, typer.Option("--wait", min=0, help="seconds to wait for a run to start")] = 3600.0,
+    verbose: Verbose = False,
+) -> None:
+    """Join distributed crawls (``parity crawl|audit CONFIG --redis URL``) from this machine, run after run."""
+    setup_logging(verbose)
+    raise typer.Exit(run_worker(redis or "", store, once, wait, verbose))

@@ -54,7 +54,13 @@ class TriageLabel(str, Enum):
 
 ConfigArg = Annotated[Path, typer.Argument(help="the audit config (TOML)")]
 OutDir = Annotated[Optional[Path], typer.Option("--out", help="output folder")]
-StorePath = Annotated[Optional[Path], typer.Option("--store", help="SQLite store (kept across runs)")]
+StorePath = Annotated[Optional[str], typer.Option(
+    "--store", help="the store, kept across runs: a SQLite file, or a postgresql:// URL (shared by workers and "
+    "readers; also the config's store url)")]
+RedisUrl = Annotated[Optional[str], typer.Option(
+    "--redis", help="distributed crawl: the Redis the workers share (redis://host:6379/0); docs/distributed.md")]
+Workers = Annotated[int, typer.Option("--workers", min=1, max=64,
+                                      help="distributed crawl: local worker processes (with --redis)")]
 Orgs = Annotated[Optional[list[str]], typer.Option("--org", help="only this organisation (repeatable)")]
 FailUnder = Annotated[Optional[float], typer.Option("--fail-under", min=0, max=100,
                                                     help="exit 3 if an organisation's parity rate (%) is below")]
@@ -81,11 +87,14 @@ class RunOptions:
     verbose: Verbose = False
     now: Now = None
     warc: Warc = False
+    redis: RedisUrl = None
+    workers: Workers = 1
 
     def request(self, config: Path, kind: type[R], **extra: Any) -> R:
         """The audit layer's request (``kind``: CrawlRequest or AuditRequest) for ``config``."""
         return kind(config=config, out=self.out, store=self.store, clock=parse_clock(self.now),
-                    orgs=tuple(self.org or ()), warc=self.warc, verbose=self.verbose, **extra)
+                    orgs=tuple(self.org or ()), warc=self.warc, verbose=self.verbose, redis=self.redis,
+                    workers=self.workers, **extra)
 
 
 def parse_clock(value: str | None) -> dt.datetime | None:

@@ -62,6 +62,27 @@ class CrawlSettings(_Strict):
         "the evidence archive; credentials redacted (also: --warc)")
 
 
+class StoreSettings(_Strict):
+    """Where the audit's store lives (extension; ``--store`` overrides it).
+
+    A ``postgresql://`` URL (a database shared by crawl workers and readers; the
+    ``postgres`` extra) or a SQLite file path, relative to the config's folder.
+    Unset: ``reports/<config-stem>/parity.sqlite``. Keep a password out of the URL
+    (``~/.pgpass`` or ``PGPASSWORD``): the config is often in version control.
+    """
+
+    url: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _url_or_path(cls, value: str | None) -> str | None:
+        if value is not None and "://" in value and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("a postgresql:// URL or a SQLite file path")
+        if value is not None and not value.strip():
+            raise ValueError("empty; leave the key out for the default store")
+        return value
+
+
 class MatchSettings(_Strict):
     """Matcher options (extension): exclusion rules and the optional dense signal."""
 
@@ -235,6 +256,7 @@ class Org(_Strict):
 class AuditConfig(_Strict):
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
     match: MatchSettings = Field(default_factory=MatchSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
     org: list[Org] = Field(default_factory=list, min_length=1)
 
     @model_validator(mode="after")

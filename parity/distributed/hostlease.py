@@ -44,27 +44,28 @@ local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local delay, limit, ttl = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
-  return {1, 0, now}
+  return {1, 0, now, 0}
 end
 if redis.call('ZCARD', KEYS[1]) >= limit then
   local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  return {0, tonumber(oldest[2]) - now, now}
+  return {0, tonumber(oldest[2]) - now, now, 1}
 end
 local next_at = tonumber(redis.call('GET', KEYS[2]) or '0')
 if now < next_at then
-  return {0, next_at - now, now}
+  return {0, next_at - now, now, 2}
 end
 redis.call('ZADD', KEYS[1], now + ttl, ARGV[1])
 redis.call('PEXPIRE', KEYS[1], math.floor(ttl / 1000) + 1000)
 redis.call('SET', KEYS[2], now + delay, 'PX', math.floor(delay / 1000) + 1000)
-return {1, 0, now}
+return {1, 0, now, 0}
 """
 
+#: ARGV: token, delay (µs), pause (µs: a server's Retry-After / rate-limit reset, 0 if none).
 _RELEASE = """
 redis.call('ZREM', KEYS[1], ARGV[1])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local delay = tonumber(ARGV[2])
+local delay = math.max(tonumber(ARGV[2]), tonumber(ARGV[3] or '0'))
 if now + delay > tonumber(redis.call('GET', KEYS[2]) or '0') then
   redis.call('SET', KEYS[2], now + delay, 'PX', math.floor(delay / 1000) + 1000)
 end
@@ -80,8 +81,10 @@ redis.call('PEXPIRE', KEYS[1], math.floor(tonumber(ARGV[2]) / 1000) + 1000)
 return 1
 """
 
-#: Longest single sleep while waiting: a released lease is noticed at most this late.
+#: Longest single sleep while waiting for a place (all taken): a released lease is noticed at most
+#: this late. A wait for the next start time is slept in one go: a release only ever moves it later.
 _POLL_CAP = 0.05
+_SPACING_CAP = 5.0
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,12 @@ class Grant:
     wait: float
     at_us: int
     token: str
+    spacing: bool = False  #: refused for the delay (not for want of a place): sleep the whole wait
+
+    @property
+    def sleep(self) -> float:
+        """How long to wait before asking again."""
+        return (min(self.wait, _SPACING_CAP) if self.spacing else min(self.wait, _POLL_CAP)) or 0.001
 
 
 @dataclass(frozen=True)
@@ -116,8 +125,8 @@ def _keys(prefix: str, host: str) -> list[str]:
 
 
 def _grant(reply: list[Any], token: str) -> Grant:
-    ok, wait_us, now_us = (int(x) for x in reply)
-    return Grant(ok=bool(ok), wait=max(0.0, wait_us / 1_000_000), at_us=now_us, token=token)
+    ok, wait_us, now_us, reason = (int(x) for x in reply)
+    return Grant(ok=bool(ok), wait=max(0.0, wait_us / 1_000_000), at_us=now_us, token=token, spacing=reason == 2)
 
 
 class HostLeases:
@@ -145,11 +154,11 @@ class HostLeases:
                 return grant
             if time.monotonic() + grant.wait > deadline + _POLL_CAP:
                 raise TimeoutError(f"no request slot for {host} within {timeout:.0f}s")
-            time.sleep(min(grant.wait, _POLL_CAP) or 0.001)
+            time.sleep(grant.sleep)
 
-    def release(self, host: str, token: str) -> None:
-        """The answer is in: free the place, and no next start before ``delay`` from now."""
-        self._release(keys=_keys(self.prefix, host), args=[token, self.policy.gap_us()])
+    def release(self, host: str, token: str, pause: float = 0.0) -> None:
+        """The answer is in: free the place, and no next start before ``delay`` (or ``pause``) from now."""
+        self._release(keys=_keys(self.prefix, host), args=[token, self.policy.gap_us(), int(max(0.0, pause) * 1e6)])
 
     def renew(self, host: str, token: str) -> bool:
         """Push a long download's lease expiry forward; False if it already expired."""
@@ -177,12 +186,14 @@ class AsyncHostLeases:
             grant = _grant(reply, token)
             if grant.ok:
                 return grant
-            await asyncio.sleep(min(grant.wait, _POLL_CAP) or 0.001)
+            await asyncio.sleep(grant.sleep)
 
-    async def release(self, host: str, token: str, policy: HostPolicy | None = None) -> None:
-        await self._release(keys=_keys(self.prefix, host), args=[token, (policy or self.policy).gap_us()])
+    async def release(self, host: str, token: str, policy: HostPolicy | None = None, pause: float = 0.0) -> None:
+        """The answer is in; ``pause``: the server asked every client to wait this long (429 + Retry-After)."""
+        await self._release(keys=_keys(self.prefix, host),
+                            args=[token, (policy or self.policy).gap_us(), int(max(0.0, pause) * 1_000_000)])
 
-    async def renew(self, host: str, token: str) -> bool:
+    async def renew(self, host: str, token: str, policy: HostPolicy | None = None) -> bool:
         """Push a long download's lease expiry forward; False if it already expired."""
         return bool(await self._renew(keys=_keys(self.prefix, host)[:1],
-                                      args=[token, int(self.policy.lease_seconds * 1_000_000)]))
+                                      args=[token, int((policy or self.policy).lease_seconds * 1_000_000)]))

@@ -1,4 +1,4 @@
-"""A crawl's shared request queue in Redis that survives a SIGKILLed worker and a Redis restart (draft).
+"""A crawl's shared request queue in Redis that survives a SIGKILLed worker and a Redis restart.
 
 Why not scrapy-redis's queue as it is: its ``pop`` removes the request from Redis, so a worker
 killed with requests in its downloader loses them for good (their fingerprints stay in the
@@ -41,11 +41,12 @@ redis.call('HSET', KEYS[2], id, top[1])
 return {id, top[1]}
 """
 
-#: KEYS: queue, workers set; ARGV: key prefix. Re-queues the in-flight work of every dead worker.
+#: KEYS: queue, workers set; ARGV: key prefix, prefix of the workers' alive keys.
+#: Re-queues the in-flight work of every dead worker.
 _REAP_DEAD = """
 local moved = 0
 for _, worker in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-  if redis.call('EXISTS', ARGV[1] .. ':alive:' .. worker) == 0 then
+  if redis.call('EXISTS', ARGV[2] .. worker) == 0 then
     local inflight = ARGV[1] .. ':inflight:' .. worker
     local values = redis.call('HVALS', inflight)
     for _, member in ipairs(values) do
@@ -75,6 +76,13 @@ end
 return moved
 """
 
+#: KEYS: this worker's in-flight hash, the hash to publish into; ARGV: id, field, value.
+_ACK = """
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+
 _DONE = """
 if redis.call('ZCARD', KEYS[1]) > 0 then return 0 end
 for _, worker in ipairs(redis.call('SMEMBERS', KEYS[2])) do
@@ -85,9 +93,14 @@ return 1
 
 
 class WorkQueue:
-    """One crawl's queue (``prefix`` names the run and the spider) as seen by one worker."""
+    """One crawl's queue (``prefix`` names the run and the source) as seen by one worker.
 
-    def __init__(self, client: Any, prefix: str, worker: str, heartbeat_ttl: float = 5.0) -> None:
+    ``alive_prefix``: where workers' heartbeat keys live (``<alive_prefix><worker>``); one
+    heartbeat per worker process can then serve all of its queues (one per source).
+    """
+
+    def __init__(self, client: Any, prefix: str, worker: str, heartbeat_ttl: float = 5.0,
+                 alive_prefix: str | None = None) -> None:
         self.client = client
         self.prefix = prefix
         self.worker = worker
@@ -96,12 +109,14 @@ class WorkQueue:
         self.seen_key = f"{prefix}:seen"
         self.workers_key = f"{prefix}:workers"
         self.inflight_key = f"{prefix}:inflight:{worker}"
-        self.alive_key = f"{prefix}:alive:{worker}"
+        self.alive_prefix = alive_prefix or f"{prefix}:alive:"
+        self.alive_key = f"{self.alive_prefix}{worker}"
         self._enqueue = client.register_script(_ENQUEUE)
         self._pop = client.register_script(_POP)
         self._reap_dead = client.register_script(_REAP_DEAD)
         self._reap_own = client.register_script(_REAP_OWN)
         self._done = client.register_script(_DONE)
+        self._ack = client.register_script(_ACK)
 
     def heartbeat(self) -> None:
         """Say "alive" for the next ``heartbeat_ttl`` seconds; also (re)joins the worker set.
@@ -115,11 +130,19 @@ class WorkQueue:
             pipe.sadd(self.workers_key, self.worker)
             pipe.execute()
 
-    join = heartbeat
+    def join(self) -> None:
+        """Count in this queue's ``done`` (and be reaped by others if this worker dies)."""
+        if self.alive_prefix == f"{self.prefix}:alive:":
+            self.heartbeat()
+        else:  # the worker's own heartbeat keeps the shared alive key
+            self.client.sadd(self.workers_key, self.worker)
 
     def leave(self) -> None:
+        """Stop counting in ``done``; whatever this worker still held goes back to the queue first."""
+        self.reap(set())
         self.client.srem(self.workers_key, self.worker)
-        self.client.delete(self.alive_key)
+        if self.alive_prefix == f"{self.prefix}:alive:":
+            self.client.delete(self.alive_key)
 
     def enqueue(self, fingerprint: str, member: bytes, priority: int = 0) -> bool:
         """Queue a request unless its fingerprint was seen before in this crawl; True if queued."""
@@ -132,12 +155,20 @@ class WorkQueue:
         ident, member = reply
         return (ident.decode() if isinstance(ident, bytes) else ident), member
 
-    def ack(self, ident: str) -> None:
-        self.client.hdel(self.inflight_key, ident)
+    def ack(self, ident: str, publish: tuple[str, str, str] | None = None) -> None:
+        """Done with ``ident``; ``publish`` (key, field, value) is written in the same transaction.
+
+        The crawl publishes the worker's tracker of the source with each acknowledgement, so
+        what the tracker says and which requests count as done never disagree.
+        """
+        if publish is None:
+            self.client.hdel(self.inflight_key, ident)
+            return
+        self._ack(keys=[self.inflight_key, publish[0]], args=[ident, publish[1], publish[2]])
 
     def reap(self, known: set[str]) -> int:
         """Put back the work of dead workers and this worker's own unknown in-flight entries."""
-        moved = int(self._reap_dead(keys=[self.queue_key, self.workers_key], args=[self.prefix]))
+        moved = int(self._reap_dead(keys=[self.queue_key, self.workers_key], args=[self.prefix, self.alive_prefix]))
         return moved + int(self._reap_own(keys=[self.queue_key, self.inflight_key], args=sorted(known)))
 
     def done(self) -> bool:

@@ -1,9 +1,11 @@
-"""Persistence for audits: the store interface, and SQLite as the embedded default (one file per target).
+"""Persistence for audits: the store interface, SQLite as the embedded default, PostgreSQL when shared.
 
 The store owns every table (parity/store/schema.py: one definition, versioned
-migrations) and all SQL. Callers program against :class:`Store`; a second back
-end (PostgreSQL, issue 14) implements the same protocol with the same
-guarantees:
+migrations) and all SQL (parity/store/sqlstore.py and parity/store/ledger.py,
+written once for both back ends). Callers program against :class:`Store` and
+get one from :func:`open_store`: a path is a SQLite file (the default, nothing to
+install), a ``postgresql://`` URL a PostgreSQL database (the ``postgres`` extra;
+several crawl workers and readers at once). Both give the same guarantees:
 
 * every record write is an idempotent upsert keyed by a stable id; ``first_seen_at``
   survives every later sighting;
@@ -27,15 +29,23 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from parity.core.records import Post, SourceStatus, Verdict, WebItem
+from parity.core.timeutil import utcnow
 from parity.store.lock import RunLock, StoreBusy
-from parity.store.sqlite import SqliteStore, StoreError, utcnow
+from parity.store.postgres import PostgresStore, is_postgres_url, redact
+from parity.store.sqlite import SqliteStore
+from parity.store.sqlstore import SqlStore, StoreError
 from parity.store.types import CrawlRun, LedgerRow, Outcome, Planned
 
 
 class RecordStore(Protocol):
     """Runs, source statuses, posts, web items, verdicts and per-source cursors."""
 
+    #: what the store is, for messages (a path, or a URL without its password)
+    target: str
+
     def close(self) -> None: ...
+    def __enter__(self) -> "RecordStore": ...
+    def __exit__(self, *exc: object) -> None: ...
     def transaction(self) -> AbstractContextManager[None]: ...
     def lock_run(self, run_id: str) -> RunLock: ...
     def begin_run(self, run_id: str, command: str, config: str | None = None) -> None: ...
@@ -108,11 +118,19 @@ class Store(RecordStore, CrawlStateStore, TriageStore, Protocol):
 
 
 def open_store(target: str | Path) -> Store:
-    """The store at ``target``: a SQLite file path (the only back end so far)."""
+    """The store at ``target``: a ``postgresql://`` URL, else a SQLite file path."""
+    if is_postgres_url(target):
+        return PostgresStore(str(target))
     if "://" in str(target):
-        raise StoreError(f"{target}: only SQLite store files are supported by this version")
+        raise StoreError(f"{redact(str(target))}: not a store (a SQLite file path or a postgresql:// URL)")
     return SqliteStore(target)
 
 
-__all__ = ["CrawlRun", "CrawlStateStore", "LedgerRow", "Outcome", "Planned", "RecordStore", "RunLock", "SqliteStore",
-           "Store", "StoreBusy", "StoreError", "TriageStore", "open_store", "utcnow"]
+def describe_store(target: str | Path) -> str:
+    """``target`` as messages may show it (a URL's password left out)."""
+    return redact(str(target))
+
+
+__all__ = ["CrawlRun", "CrawlStateStore", "LedgerRow", "Outcome", "Planned", "PostgresStore", "RecordStore",
+           "RunLock", "SqlStore", "SqliteStore", "Store", "StoreBusy", "StoreError", "TriageStore", "describe_store",
+           "is_postgres_url", "open_store", "utcnow"]

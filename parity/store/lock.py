@@ -14,9 +14,13 @@ The interface is :class:`RunLock` (``Store.lock_run``), so every back end provid
   descriptor is handed to the crawl child (``inheritable_fds``), so the lock outlives a
   parent killed while its crawl still writes. The file is never deleted (deleting a
   locked file lets a third process lock a new one).
-* PostgreSQL (issue 14): ``pg_try_advisory_lock`` on the store's session, with the
-  holder in a row; ``inheritable_fds`` is empty and the child takes no lock of its own
-  (it is told the parent holds it).
+* PostgreSQL (:class:`AdvisoryRunLock`): ``pg_try_advisory_lock`` on a session of its
+  own (advisory locks belong to one database, so every store has its own), with the
+  holder in the ``meta`` row ``run_lock``. The server drops the lock when that session
+  ends, so a killed run leaves none behind. ``inheritable_fds`` is empty and the crawl
+  child takes no lock of its own (it is told the parent holds it). The workers of a
+  distributed crawl never take it: they belong to the run that holds it, however many
+  there are and wherever they run; a second *run* on the same database is refused.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ import json
 import os
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 
 class StoreBusy(RuntimeError):
@@ -88,6 +92,67 @@ class FileRunLock:
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
                  trace: TracebackType | None) -> None:
         self.release()
+
+
+#: The run lock's key on PostgreSQL: ``pg_try_advisory_lock(classid, objid)`` (any constant pair will do).
+ADVISORY_KEY = (7117140, 2)
+
+
+class AdvisoryRunLock:
+    """The PostgreSQL back end's run lock: a session-level advisory lock on ``raw``, a connection of its own.
+
+    ``raw`` is a psycopg connection in autocommit mode; it is closed on release (which ends the lock)
+    and when the lock is refused. ``target`` names the store in the message (no password).
+    """
+
+    def __init__(self, raw: Any, target: str, run_id: str) -> None:
+        self.run_id = run_id
+        self.raw: Any = raw
+        try:
+            taken = raw.execute("SELECT pg_try_advisory_lock(%s, %s)", ADVISORY_KEY).fetchone()[0]
+            if not taken:
+                holder = _holder_row(raw)
+                raise StoreBusy(f"{target}: store is in use by run {holder.get('run_id', '?')} "
+                                f"(pid {holder.get('pid', '?')})")
+            raw.execute("INSERT INTO meta (key, value) VALUES ('run_lock', %s)"
+                        " ON CONFLICT (key) DO UPDATE SET value = excluded.value", (json.dumps(_me(run_id)),))
+        except BaseException:
+            raw.close()
+            self.raw = None
+            raise
+
+    def release(self) -> None:
+        if self.raw is None:
+            return
+        raw, self.raw = self.raw, None
+        raw.close()  # the session ends: so does its advisory lock
+
+    def inheritable_fds(self) -> tuple[int, ...]:
+        return ()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.release()
+
+
+def _me(run_id: str) -> dict[str, object]:
+    import socket
+
+    return {"run_id": run_id, "pid": os.getpid(), "host": socket.gethostname(),
+            "since": dt.datetime.now(dt.timezone.utc).isoformat()}
+
+
+def _holder_row(raw: Any) -> dict[str, object]:
+    """Who holds the PostgreSQL run lock, from ``meta`` (written by the holder just after it took the lock)."""
+    row = raw.execute("SELECT value FROM meta WHERE key = 'run_lock'").fetchone()
+    try:
+        data = json.loads(row[0]) if row else {}
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _holder(fd: int) -> dict[str, object]:

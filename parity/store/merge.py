@@ -35,11 +35,18 @@ def merge_web(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     A fetched page (``text_origin == "page"``) is the authority on text: the
     newest page fetch wins even when shorter, because a page edited to drop a
     time must stop counting as carrying it. A feed/listing summary never
-    overrides page text, only fills fields the page lacked.
+    overrides page text, only fills fields the page lacked. Two sightings of the
+    same kind with the same text merge the same in either order.
     """
     old_is_page = old.get("text_origin") == "page"
     new_is_page = new.get("text_origin") == "page"
     base, other = (old, new) if (old_is_page and not new_is_page) else (new, old)
+    if old_is_page == new_is_page and old.get("text") == new.get("text"):
+        # Two sightings saying the same (one page read through a feed and a sitemap, in one run):
+        # the provenance kept must not depend on which arrived last, or several workers storing
+        # them in any order would disagree with one process. The smaller (source, url) is kept, then
+        # the smaller record (a document linked from two pages: which page it was linked from).
+        base, other = sorted((old, new), key=_provenance)
     merged = dict(other)
     merged.update({k: v for k, v in base.items() if v not in (None, "", [])})
     for key, value in other.items():
@@ -49,3 +56,8 @@ def merge_web(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     if dates:
         merged["published_at"] = format_time(min(d for d in dates if d is not None))
     return merged
+
+
+def _provenance(record: dict[str, Any]) -> tuple[str, str, str]:
+    return (str(record.get("source") or ""), str(record.get("url") or ""),
+            json.dumps(record, sort_keys=True, ensure_ascii=False, default=str))

@@ -20,50 +20,51 @@ it cannot prove was done:
   re-checks need, and a 304 on its parent would replay children without it.
 
 ``web_items``, ``posts``, ``runs``, ``verdicts`` are never touched here; a store
-SQLite cannot open stays an exit-2 error for a person to look at. A run whose
+SQLite cannot open stays an exit-2 error for a person to look at. The routine runs
+the same SQL on every back end (parity/store/dbapi.py); only a SQLite file can be
+damaged below the SQL level ("unreadable"), a PostgreSQL table only in shape or content. A run whose
 ``started_at`` is not a time is simply never resumed (parity.store.types.CrawlRun).
 """
 
 from __future__ import annotations
 
-import sqlite3
-
-from parity.store.schema import TABLE, ensure_table, move_aside
-from parity.store.sqlite_catalog import SqliteCatalog
+from parity.store.dbapi import Connection
+from parity.store.schema import TABLE, Catalog, ensure_table, move_aside
 from parity.store.types import STATES, context_of
 
 
-def repair_crawl_state(db: sqlite3.Connection) -> list[str]:
+def repair_crawl_state(conn: Connection, catalog: Catalog) -> list[str]:
     """Repair in one transaction; return one warning per kind of repair (empty when all is well)."""
-    catalog = SqliteCatalog(db)
     warnings: list[str] = []
-    db.execute("BEGIN IMMEDIATE")
+    conn.begin()
     try:
         try:
             readable = ensure_table(catalog, TABLE["crawl_ledger"])
             if readable:
-                warnings += _repair_rows(db)
-        except sqlite3.DatabaseError as exc:
+                warnings += _repair_rows(conn)
+        except conn.error as exc:
+            if conn.dialect != "sqlite":  # a failed statement aborts a PostgreSQL transaction: nothing to save
+                raise
             readable = False
             warnings.append(f"crawl ledger: unreadable ({exc})")
         if not readable:
-            warnings.append(_replace_ledger_table(catalog))
+            warnings.append(_replace_ledger_table(conn, catalog))
     except BaseException:
-        db.execute("ROLLBACK")
+        conn.rollback()
         raise
-    db.execute("COMMIT")
+    conn.commit()
     return warnings
 
 
-def _replace_ledger_table(catalog: SqliteCatalog) -> str:
+def _replace_ledger_table(conn: Connection, catalog: Catalog) -> str:
     try:
         have = catalog.columns("crawl_ledger") or set()
-    except sqlite3.DatabaseError:
+    except conn.error:
         have = set()
     try:
         aside = move_aside(catalog, "crawl_ledger")
         where = f"moved aside as {aside}"
-    except sqlite3.DatabaseError:  # cannot even be renamed: it only saved work
+    except conn.error:  # cannot even be renamed: it only saved work
         catalog.execute("DROP TABLE crawl_ledger")
         where = "dropped"
     for index, _columns in TABLE["crawl_ledger"].indexes:
@@ -73,21 +74,22 @@ def _replace_ledger_table(catalog: SqliteCatalog) -> str:
             "incremental state starts afresh (pages are fetched again, nothing stored is lost)")
 
 
-def _repair_rows(db: sqlite3.Connection) -> list[str]:
+def _repair_rows(conn: Connection) -> list[str]:
     warnings = []
     states = ",".join(f"'{state}'" for state in STATES)
-    cur = db.execute(f"UPDATE crawl_ledger SET state='todo' WHERE state IS NULL OR state NOT IN ({states})")
+    cur = conn.execute(f"UPDATE crawl_ledger SET state='todo' WHERE state IS NULL OR state NOT IN ({states})")
     if cur.rowcount:
         warnings.append(f"crawl ledger: {cur.rowcount} rows had an unknown state; they are requested again")
-    bad = [(rowid, key, parent) for rowid, key, parent, context in db.execute(
-        "SELECT rowid, source_key, parent, context FROM crawl_ledger WHERE context IS NOT NULL")
+    bad = [(key, url, parent) for key, url, parent, context in conn.execute(
+        "SELECT source_key, url, parent, context FROM crawl_ledger WHERE context IS NOT NULL").fetchall()
         if context_of(context) is None]
     if bad:
-        db.executemany("UPDATE crawl_ledger SET context=NULL, state='todo' WHERE rowid=?", [(r,) for r, _k, _p in bad])
-        db.executemany(
+        conn.executemany("UPDATE crawl_ledger SET context=NULL, state='todo' WHERE source_key=? AND url=?",
+                         [(key, url) for key, url, _p in bad])
+        conn.executemany(
             "UPDATE crawl_ledger SET state='todo', etag=NULL, last_modified=NULL, body_sha256=NULL,"
             " sitemap_lastmod=NULL WHERE source_key=? AND url=?",
-            sorted({(key, parent) for _r, key, parent in bad if parent}))
+            sorted({(key, parent) for key, _u, parent in bad if parent}))
         warnings.append(f"crawl ledger: {len(bad)} rows had an unreadable context; it was dropped and they are "
                         "requested again (their parents are parsed again in full)")
     return warnings

@@ -15,7 +15,14 @@ The version lives in ``meta.schema_version``. Version history:
 2. one owner for crawl state: ``crawl_ledger`` belongs to the schema, the crawl's
    run bookkeeping moves into ``runs`` (``crawl_status``, ``resumed_from``) and
    ``crawl_runs`` is folded into it, ``http_cache`` is dropped;
-3. ``triage``: an officer's mark on one post (``parity triage``), kept across runs.
+3. ``triage``: an officer's mark on one post (``parity triage``), kept across runs;
+4. explicit read order: ``sources``, ``verdicts`` and ``crawl_ledger`` get a ``seq``
+   column (insertion order, which SQLite's ``rowid`` gave implicitly and PostgreSQL
+   has no equivalent of), filled from ``rowid`` for the rows a SQLite file already has.
+
+Each change is one :class:`Migration` appended to ``MIGRATIONS`` (and, for a new
+table, one entry in ``TABLES``): branches adding tables or columns merge by
+appending their step after the last one.
 
 A store made by a newer version is refused (``SchemaTooNew``), never rewritten.
 """
@@ -62,9 +69,11 @@ TABLES: tuple[Table, ...] = (
     Table("runs", (*_text("run_id", "started_at", not_null=True), *_text("finished_at", "command", "config"),
                    Column("status", "text", True, "'running'"), Column("exit_code", "integer"),
                    *_text("summary", "crawl_status", "resumed_from")), ("run_id",)),
+    # ``seq``: the order lines were recorded in (a source recorded again moves to the end).
     Table("sources", (*_text("run_id", "source_key", "org", "kind", not_null=True), Column("url"),
                       Column("status", "text", True), Column("items", "integer", True, "0"),
-                      *_text("error", "detail")), ("run_id", "source_key")),
+                      *_text("error", "detail"), Column("seq", "integer")), ("run_id", "source_key"),
+          (("sources_seq", ("seq",)),)),
     Table("posts", (*_text("id", "org", "platform", not_null=True), Column("published_at"),
                     *_text("record", "content_hash", not_null=True), Column("source_key"),
                     *_text("first_seen_at", "last_seen_at", not_null=True), *_text("edited_at", "deleted_at")),
@@ -73,23 +82,30 @@ TABLES: tuple[Table, ...] = (
                         *_text("record", "content_hash", not_null=True), Column("source_key"),
                         *_text("first_seen_at", "last_seen_at", not_null=True), Column("removed_at")),
           ("id",), (("web_org", ("org",)), ("web_canonical", ("canonical_url",)))),
-    Table("verdicts", _text("run_id", "post_id", "org", "verdict", "record", not_null=True), ("run_id", "post_id")),
+    # ``seq``: the verdict's position in its run (the matcher's order).
+    Table("verdicts", (*_text("run_id", "post_id", "org", "verdict", "record", not_null=True), Column("seq", "integer")),
+          ("run_id", "post_id")),
     Table("source_state", _text("source_key", "state", "updated_at", not_null=True), ("source_key",)),
     # The crawl ledger: one row per (source, URL); docs/ledger.md describes every column.
     Table("crawl_ledger", (*_text("source_key", "url", "kind", not_null=True), Column("parent"),
                            *_text("state", "run_id", not_null=True), Column("attempts", "integer", True, "0"),
                            Column("http_status", "integer"),
                            *_text("etag", "last_modified", "sitemap_lastmod", "item_id", "body_sha256", "context"),
-                           *_text("first_seen_at", "updated_at", not_null=True), Column("error")),
+                           *_text("first_seen_at", "updated_at", not_null=True), Column("error"),
+                           Column("seq", "integer")),  # the order rows were first planned in
           ("source_key", "url"),
-          (("crawl_ledger_run", ("run_id", "state")), ("crawl_ledger_parent", ("source_key", "parent")))),
+          (("crawl_ledger_run", ("run_id", "state")), ("crawl_ledger_parent", ("source_key", "parent")),
+           ("crawl_ledger_seq", ("seq",)))),
     # An officer's mark on one post (parity triage; parity/store/triage.py): the latest mark per post.
     Table("triage", (*_text("post_id", "org", "label", not_null=True), *_text("note", "verdict", "run_id"),
                      *_text("created_at", "updated_at", not_null=True)), ("post_id",), (("triage_org", ("org",)),)),
 )
 TABLE = {t.name: t for t in TABLES}
 
-_TYPES = {"sqlite": {"text": "TEXT", "integer": "INTEGER"}, "postgresql": {"text": "TEXT", "integer": "BIGINT"}}
+#: Text compares byte-wise on both back ends (SQLite's BINARY; PostgreSQL's "C" whatever the
+#: database's locale), so every ``ORDER BY`` on text gives the same order.
+_TYPES = {"sqlite": {"text": "TEXT", "integer": "INTEGER"},
+          "postgresql": {"text": 'TEXT COLLATE "C"', "integer": "BIGINT"}}
 
 
 def create_sql(table: Table, dialect: str = "sqlite") -> list[str]:
@@ -170,6 +186,21 @@ def _v2_one_owner_for_crawl_state(catalog: Catalog) -> None:
     catalog.execute("DROP TABLE IF EXISTS http_cache")
 
 
+#: Tables read back in insertion order: SQLite's ``rowid`` order becomes an explicit ``seq``.
+_SEQ_TABLES = ("sources", "verdicts", "crawl_ledger")
+
+
+def _v4_explicit_read_order(catalog: Catalog) -> None:
+    """``seq`` on the tables read in insertion order; existing SQLite rows keep their ``rowid`` order."""
+    for name in _SEQ_TABLES:
+        table = TABLE[name]
+        _add_missing_columns(catalog, table)
+        if catalog.dialect == "sqlite":
+            catalog.execute(f"UPDATE {name} SET seq = rowid WHERE seq IS NULL")
+        for sql in create_sql(table, catalog.dialect)[1:]:
+            catalog.execute(sql)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -183,6 +214,7 @@ MIGRATIONS: tuple[Migration, ...] = (
                  "http_cache dropped", _v2_one_owner_for_crawl_state),
     # upgrade() creates missing tables before the migrations run; this step only records the version
     Migration(3, "triage marks (parity triage)", lambda catalog: ensure_table(catalog, TABLE["triage"]) and None),
+    Migration(4, "explicit read order: seq on sources, verdicts and crawl_ledger", _v4_explicit_read_order),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -1,20 +1,26 @@
 """The crawl ledger without a crawl: states, resume adoption, atomic item + done (docs/ledger.md).
 
-The rows are the store's (parity/store/ledger.py); the decisions are crawler/ledger.py's policy.
+The rows are the store's (parity/store/ledger.py, on both back ends: SQLite and PostgreSQL); the
+decisions are crawler/ledger.py's policy.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from crawler.ledger import SourceLedger, begin_run, conditional_headers, should_resume, validators_of
+from crawler.ledger import (
+    SourceLedger,
+    begin_run,
+    conditional_headers,
+    should_resume,
+    validators_of,
+)
 from parity.core.records import WebItem
-from parity.store import SqliteStore
+from parity.store import SqlStore
 from parity.store.types import CrawlRun, Outcome, Planned
+from tests.support.stores import postgres_db, postgres_srv, sql, store, store_target  # noqa: F401  (fixtures)
 
 KEY = "org:web:feed:http://x/rss"
 NOW = dt.datetime(2026, 3, 10, 12, tzinfo=dt.timezone.utc)
@@ -24,13 +30,7 @@ def _item(url: str, text: str = "text") -> WebItem:
     return WebItem(id=f"web:org:{url}", org="org", source="feed", url=url, title="T", text=text)
 
 
-@pytest.fixture()
-def store(tmp_path: Path) -> Iterator[SqliteStore]:
-    with SqliteStore(tmp_path / "s.sqlite") as opened:
-        yield opened
-
-
-def test_states_and_validators(store: SqliteStore) -> None:
+def test_states_and_validators(store: SqlStore) -> None:
     assert begin_run(store, "r1") is None
     store.plan(KEY, "r1", [Planned("http://x/a", "page", "http://x/rss", {"item_title": "A"})])
     store.mark_doing(KEY, "http://x/a", "r1")
@@ -60,7 +60,7 @@ def test_states_and_validators(store: SqliteStore) -> None:
     assert row is not None and row.removed and not row.has_validators and validators_of(row) is None
 
 
-def test_item_and_done_are_one_transaction(store: SqliteStore) -> None:
+def test_item_and_done_are_one_transaction(store: SqlStore) -> None:
     begin_run(store, "r1")
     store.plan(KEY, "r1", [Planned("http://x/b", "page")])
     store.mark_doing(KEY, "http://x/b", "r1")
@@ -77,7 +77,7 @@ def test_item_and_done_are_one_transaction(store: SqliteStore) -> None:
     assert store.web_items() == [] and row is not None and row.state in ("todo", "doing")  # fetched again
 
 
-def test_interrupted_run_is_resumed_once(store: SqliteStore) -> None:
+def test_interrupted_run_is_resumed_once(store: SqlStore) -> None:
     store.begin_run("r1", "audit")  # the CLI's run row: one registry for the CLI and the crawl
     begin_run(store, "r1")
     store.plan(KEY, "r1", [Planned(f"http://x/{n}", "page") for n in "abc"])
@@ -98,17 +98,17 @@ def test_interrupted_run_is_resumed_once(store: SqliteStore) -> None:
     assert begin_run(store, "r3") is None
 
 
-def test_a_crawl_finished_but_the_cli_killed_while_matching_is_resumed(store: SqliteStore) -> None:
+def test_a_crawl_finished_but_the_cli_killed_while_matching_is_resumed(store: SqlStore) -> None:
     store.begin_run("r1", "audit")
     begin_run(store, "r1")
     store.finish_crawl("r1", "finished")  # the CLI row stays 'running': killed after the crawl
     assert begin_run(store, "r2") == "r1"
 
 
-def test_old_or_unreadable_interrupted_runs_are_not_resumed(store: SqliteStore) -> None:
+def test_old_or_unreadable_interrupted_runs_are_not_resumed(store: SqlStore) -> None:
     begin_run(store, "r1", now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=3))
     assert begin_run(store, "r2") is None
-    store.db.execute("UPDATE runs SET started_at='yesterday-ish' WHERE run_id='r2'")
+    sql(store, "UPDATE runs SET started_at='yesterday-ish' WHERE run_id='r2'")
     assert begin_run(store, "r3") is None
 
 
@@ -126,7 +126,7 @@ def test_should_resume(crawl: str, cli: str, age: int, expected: bool) -> None:
     assert should_resume(run, NOW, dt.timedelta(hours=24)) is expected
 
 
-def test_touch_orphans_and_children(store: SqliteStore) -> None:
+def test_touch_orphans_and_children(store: SqlStore) -> None:
     begin_run(store, "r1")
     store.upsert_web_item(_item("http://x/p"))
     store.upsert_web_item(WebItem(id="web:org:doc", org="org", source="document", url="http://x/d.pdf", text="t"))
@@ -146,7 +146,7 @@ def test_touch_orphans_and_children(store: SqliteStore) -> None:
     assert ledger.orphans(10) == []  # the page and its document were seen this run
 
 
-def test_source_ledger_decisions(store: SqliteStore) -> None:
+def test_source_ledger_decisions(store: SqlStore) -> None:
     begin_run(store, "r1")
     store.upsert_web_item(_item("http://x/p"))
     store.plan(KEY, "r1", [Planned("http://x/p", "page")])
@@ -164,7 +164,7 @@ def test_source_ledger_decisions(store: SqliteStore) -> None:
     assert not ledger.gone("http://x/never-stored", 404)
 
 
-def test_a_404_keeps_first_seen_and_a_304_brings_the_item_back(store: SqliteStore) -> None:
+def test_a_404_keeps_first_seen_and_a_304_brings_the_item_back(store: SqlStore) -> None:
     begin_run(store, "r1")
     store.save_fetched(_item("http://x/p"), KEY, "http://x/p", "r1", Outcome(200, etag='"e"'))
     first_seen = store.web_items()[0].model_extra["first_seen_at"]  # type: ignore[index]

@@ -93,7 +93,7 @@ def test_r7_one_request_at_a_time_per_host_across_sources(tmp_path: Path) -> Non
     assert max_overlap(log) == 1
     starts = sorted(e["start"] for e in log)
     gaps = [b - a for a, b in zip(starts, starts[1:])]
-    assert min(gaps) >= 0.5 * delay - 0.02, sorted(gaps)[:3]  # randomised 0.5–1.5 × delay
+    assert min(gaps) >= delay - 0.02, sorted(gaps)[:3]  # jitter only adds: delay × U(1, 1.5)
 
 
 def test_r7_concurrency_limit_holds_without_delay(tmp_path: Path) -> None:
@@ -136,5 +136,5 @@ def test_autothrottle_slows_down_for_a_slow_host(tmp_path: Path) -> None:
     late_off = sorted(gaps_off[len(gaps_off) // 2:])
     assert peak_off >= 3, peak_off
     assert late_off[len(late_off) // 2] < 0.15, late_off
-    assert late_on[len(late_on) // 2] >= 0.2, late_on  # median gap: about the latency (jitter 0.5–1.5×)
+    assert late_on[len(late_on) // 2] >= 0.2, late_on  # median gap: about the latency (jitter adds 0–50%)
     assert peak_on < peak_off and peak_on <= 3, (peak_on, peak_off)  # measured: 2 vs 4

@@ -1,4 +1,4 @@
-"""The schema: one definition, versioned migrations, and a store file of the previous version upgraded."""
+"""The schema: one definition for both back ends, versioned migrations, older SQLite files upgraded."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from parity.store import SqliteStore, StoreError
+from parity.store import SqliteStore, StoreError, open_store
 from parity.store.schema import SCHEMA_VERSION, TABLE, TABLES, create_sql
+from tests.support.stores import postgres_db, postgres_srv, sql, store_target  # noqa: F401  (fixtures)
 
 #: The layout version 1 wrote (parity/store/sqlite.py and, lazily, crawler/ledger.py at 25dda24).
 V1_DDL = """
@@ -63,13 +64,14 @@ def tables(path: Path) -> set[str]:
         return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
-def test_a_new_store_has_every_table_of_the_definition(tmp_path: Path) -> None:
-    with SqliteStore(tmp_path / "s.sqlite") as store:
-        assert store.db.execute("SELECT value FROM meta").fetchone()[0] == str(SCHEMA_VERSION)
-    assert tables(tmp_path / "s.sqlite") == {t.name for t in TABLES}
-    with sqlite3.connect(tmp_path / "s.sqlite") as db:
+def test_a_new_store_has_every_table_of_the_definition(store_target: str) -> None:
+    with open_store(store_target) as store:
+        assert sql(store, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
+        catalog = store.catalog()
         for table in TABLES:
-            assert {r[1] for r in db.execute(f"PRAGMA table_info({table.name})")} == table.column_names
+            assert catalog.columns(table.name) == table.column_names, table.name
+    with open_store(store_target) as store:  # opening again changes nothing
+        assert sql(store, "SELECT count(*) FROM meta") == [(1,)]
 
 
 def test_a_version_1_store_is_upgraded_without_losing_anything(tmp_path: Path) -> None:
@@ -116,20 +118,97 @@ def test_one_definition_renders_for_both_back_ends() -> None:
     assert sqlite[0].startswith("CREATE TABLE IF NOT EXISTS crawl_ledger (source_key TEXT NOT NULL")
     assert "attempts INTEGER NOT NULL DEFAULT 0" in sqlite[0]
     assert "attempts BIGINT NOT NULL DEFAULT 0" in postgresql[0]
+    assert "url TEXT NOT NULL" in sqlite[0] and 'url TEXT COLLATE "C" NOT NULL' in postgresql[0]
     assert sqlite[1:] == postgresql[1:] == [
         "CREATE INDEX IF NOT EXISTS crawl_ledger_run ON crawl_ledger (run_id, state)",
-        "CREATE INDEX IF NOT EXISTS crawl_ledger_parent ON crawl_ledger (source_key, parent)"]
+        "CREATE INDEX IF NOT EXISTS crawl_ledger_parent ON crawl_ledger (source_key, parent)",
+        "CREATE INDEX IF NOT EXISTS crawl_ledger_seq ON crawl_ledger (seq)"]
 
 
 def test_the_sqlite_store_implements_the_whole_interface() -> None:
     """What a second back end must provide, checked against the first: every method, same parameters."""
     import inspect
 
-    from parity.store import CrawlStateStore, RecordStore, SqliteStore
+    from parity.store import CrawlStateStore, PostgresStore, RecordStore, SqliteStore
 
     for protocol in (RecordStore, CrawlStateStore):
         names = [n for n, v in vars(protocol).items() if inspect.isfunction(v) and not n.startswith("_")]
         assert len(names) > 15
         for name in names:
             wanted = list(inspect.signature(getattr(protocol, name)).parameters)
-            assert list(inspect.signature(getattr(SqliteStore, name)).parameters) == wanted, name
+            for back_end in (SqliteStore, PostgresStore):
+                assert list(inspect.signature(getattr(back_end, name)).parameters) == wanted, name
+
+
+def test_a_version_2_store_keeps_its_read_order_through_the_seq_migration(tmp_path: Path) -> None:
+    """Version 3 makes SQLite's implicit rowid order an explicit column; old rows keep their order."""
+    path = tmp_path / "v2.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript(V2_DDL)
+    db.commit()
+    db.close()
+    with SqliteStore(path) as store:
+        assert [key for key, _s, _d in store.sources("r1")] == ["z", "a"]
+        assert [v.post_id for v in store.verdicts("r1")] == ["p2", "p1"]
+        assert [r.url for r in store.ledger_rows("k")] == ["http://x/b", "http://x/a"]
+        store.record_source("r1", "z", store.sources("r1")[0][1])  # recorded again: moves to the end
+        assert [key for key, _s, _d in store.sources("r1")] == ["a", "z"]
+        assert store.db.execute("SELECT value FROM meta").fetchone()[0] == str(SCHEMA_VERSION)
+
+
+def test_a_database_from_a_newer_version_is_refused(store_target: str) -> None:
+    with open_store(store_target) as store:
+        sql(store, "UPDATE meta SET value = '99'")
+    with pytest.raises(StoreError, match="newer"):
+        open_store(store_target)
+
+
+def test_workers_opening_a_new_postgres_database_at_once_create_it_once(postgres_db: str) -> None:
+    """The migration runs under an advisory lock: the second opener waits, then finds the tables."""
+    import threading
+
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def open_it() -> None:
+        barrier.wait()
+        try:
+            open_store(postgres_db).close()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with open_store(postgres_db) as store:
+        assert sql(store, "SELECT key, value FROM meta") == [("schema_version", str(SCHEMA_VERSION))]
+
+
+#: Version 2 (before ``seq``): insertion order only in rowid, deliberately not the key order.
+V2_DDL = """
+CREATE TABLE meta (key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (key));
+CREATE TABLE runs (run_id TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, command TEXT, config TEXT,
+    status TEXT NOT NULL DEFAULT 'running', exit_code INTEGER, summary TEXT, crawl_status TEXT, resumed_from TEXT,
+    PRIMARY KEY (run_id));
+CREATE TABLE sources (run_id TEXT NOT NULL, source_key TEXT NOT NULL, org TEXT NOT NULL, kind TEXT NOT NULL, url TEXT,
+    status TEXT NOT NULL, items INTEGER NOT NULL DEFAULT 0, error TEXT, detail TEXT, PRIMARY KEY (run_id, source_key));
+CREATE TABLE verdicts (run_id TEXT NOT NULL, post_id TEXT NOT NULL, org TEXT NOT NULL, verdict TEXT NOT NULL,
+    record TEXT NOT NULL, PRIMARY KEY (run_id, post_id));
+CREATE TABLE crawl_ledger (source_key TEXT NOT NULL, url TEXT NOT NULL, kind TEXT NOT NULL, parent TEXT,
+    state TEXT NOT NULL, run_id TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, http_status INTEGER,
+    etag TEXT, last_modified TEXT, sitemap_lastmod TEXT, item_id TEXT, body_sha256 TEXT, context TEXT,
+    first_seen_at TEXT NOT NULL, updated_at TEXT NOT NULL, error TEXT, PRIMARY KEY (source_key, url));
+INSERT INTO meta VALUES ('schema_version', '2');
+INSERT INTO runs (run_id, started_at) VALUES ('r1', '2026-03-09T02:00:00Z');
+INSERT INTO sources (run_id, source_key, org, kind, status) VALUES ('r1', 'z', 'o', 'feed', 'ok');
+INSERT INTO sources (run_id, source_key, org, kind, status) VALUES ('r1', 'a', 'o', 'feed', 'ok');
+INSERT INTO verdicts VALUES ('r1', 'p2', 'o', 'match', '{"post_id": "p2", "org": "o", "verdict": "match"}');
+INSERT INTO verdicts VALUES ('r1', 'p1', 'o', 'match', '{"post_id": "p1", "org": "o", "verdict": "match"}');
+INSERT INTO crawl_ledger (source_key, url, kind, state, run_id, first_seen_at, updated_at)
+    VALUES ('k', 'http://x/b', 'page', 'done', 'r1', '2026-03-09T02:00:00Z', '2026-03-09T02:00:00Z');
+INSERT INTO crawl_ledger (source_key, url, kind, state, run_id, first_seen_at, updated_at)
+    VALUES ('k', 'http://x/a', 'page', 'done', 'r1', '2026-03-09T02:00:00Z', '2026-03-09T02:00:00Z');
+"""
