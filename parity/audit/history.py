@@ -39,8 +39,9 @@ def store_path_of(target: Path | str) -> Path | str:
     return store
 
 
-def load_history(target: Path, limit: int, min_nights: int = 2) -> History:
-    """The history of ``target``'s store (a store file or a config)."""
+def load_history(target: Path | str, limit: int, min_nights: int = 2) -> History:
+    """The history of ``target``'s store (a store file, a config, or a ``postgresql://`` URL — kept a string:
+    a ``Path`` folds its ``//``)."""
     from parity.report.history import store_history
     from parity.store import open_store
 

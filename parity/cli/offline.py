@@ -68,7 +68,8 @@ def report(
 
 
 def history(
-    target: Annotated[Path, typer.Argument(help="a config (its default store) or a store file (.sqlite)")],
+    target: Annotated[str, typer.Argument(help="a config (its store), a store file (.sqlite) or a postgresql:// URL",
+                                          metavar="TARGET")],
     fmt: Fmt = OutputFormat.table,
     limit: Annotated[int, typer.Option("--limit", min=1, help="newest runs shown")] = 30,
     nights: Annotated[int, typer.Option("--nights", min=1, help="list gaps open for at least this many "
