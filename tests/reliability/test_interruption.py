@@ -128,7 +128,10 @@ def test_r8_sigint_graceful_stop_exit_130_and_the_rerun_resumes(tmp_path: Path) 
 def test_sigint_to_the_parity_process_alone_is_passed_on(tmp_path: Path) -> None:
     """A scheduler's ``kill -INT <pid>`` reaches only parity: it forwards the signal to the crawl child."""
     seed = 112
-    with FaultServerProcess(Plan(sites={"main": site(seed, 300)}), tmp_path / "srv") as server:
+    # 0.15 s a page (≈ 11 s in all at 4 at a time): the signal lands mid-crawl even on a fast idle machine — at
+    # 0.03 s the whole site was fetched before the 50th item reached the store, and the crawl ended complete
+    slow = SitePlan(pages=300, seed=seed, latency=0.15)
+    with FaultServerProcess(Plan(sites={"main": slow}), tmp_path / "srv") as server:
         proc, out, store = start_config(tmp_path, crawl_config(server.url()), command="crawl")
         wait_for_items(proc, store, 50)
         proc.send_signal(signal.SIGINT)

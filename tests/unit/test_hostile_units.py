@@ -116,3 +116,14 @@ def test_document_page_budget_is_checked_before_reading() -> None:
     with pytest.raises(DocumentTooCostly, match=r"document_too_costly \(40 pages, more than max_document_pages = 39\)"):
         extract_document(page, DocumentBudget(max_pages=39))
     assert extract_document(page, DocumentBudget(max_pages=40)).page_count == 40
+
+
+def test_document_time_budget_counts_the_last_page_too() -> None:
+    """A one-page document whose page outlasts the budget is too costly even when it finishes (it was accepted
+    whenever its worker answered before budget + grace)."""
+    from tests.reliability.test_hostile_documents import pdf
+
+    page = PageInput("https://felby.example/evig.pdf", {"Content-Type": "application/pdf"}, pdf(1, 3000))
+    with pytest.raises(DocumentTooCostly, match=r"1 of 1 pages read in [\d.]+ s, more than max_document_seconds"):
+        extract_document(page, DocumentBudget(max_seconds=0.001))
+    assert "Vatten" in extract_document(page, DocumentBudget(max_seconds=60.0)).text
