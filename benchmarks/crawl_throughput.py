@@ -33,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,26 +88,49 @@ class TreeRss(threading.Thread):
             self.peak = max(self.peak, _tree_rss(self.pid))
 
 
-def run_child(cmd: list[str]) -> tuple[float, int, str]:
-    """(wall seconds, peak RSS bytes, stderr tail) of one child process (CPU seconds in CPU_SECONDS,
-    peak RSS of its whole process tree in TREE_RSS)."""
+@dataclass
+class ChildRun:
+    """One measured child process: wall and CPU seconds (its whole tree, waited for), peak RSS of the tree and of
+    the process itself, exit code and its stderr."""
+
+    wall: float
+    cpu: float
+    tree_rss: int
+    rss: int
+    code: int
+    stderr: bytes
+
+    def tail(self, n: int = 3000) -> str:
+        return self.stderr[-n:].decode("utf-8", "replace")
+
+
+def measure_child(cmd: list[str]) -> ChildRun:
+    """Run ``cmd`` from the repository root, sampling its process tree's RSS every 0.2 s."""
     started = time.monotonic()
     with tempfile.TemporaryFile() as err:
         child = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
         sampler = TreeRss(child.pid)
         sampler.start()
         _pid, status, usage = os.wait4(child.pid, 0)
-        seconds = time.monotonic() - started
+        wall = time.monotonic() - started
         sampler.stopped.set()
-        TREE_RSS.append(max(sampler.peak, usage.ru_maxrss * 1024))
         err.seek(0)
-        tail = err.read()[-3000:].decode("utf-8", "replace")
-    CPU_SECONDS.append(usage.ru_utime + usage.ru_stime)
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        sys.stderr.write(tail)
-        raise SystemExit(f"{cmd[:3]} exited {code}")
-    return seconds, usage.ru_maxrss * 1024, tail
+        text = err.read()
+    rss = usage.ru_maxrss * 1024
+    return ChildRun(wall, usage.ru_utime + usage.ru_stime, max(sampler.peak, rss), rss,
+                    os.waitstatus_to_exitcode(status), text)
+
+
+def run_child(cmd: list[str]) -> tuple[float, int, str]:
+    """(wall seconds, peak RSS bytes, stderr tail) of one child process (CPU seconds in CPU_SECONDS,
+    peak RSS of its whole process tree in TREE_RSS)."""
+    run = measure_child(cmd)
+    TREE_RSS.append(run.tree_rss)
+    CPU_SECONDS.append(run.cpu)
+    if run.code != 0:
+        sys.stderr.write(run.tail())
+        raise SystemExit(f"{cmd[:3]} exited {run.code}")
+    return run.wall, run.rss, run.tail()
 
 
 def ours(base: str, pages: int, folder: Path) -> dict[str, float]:

@@ -26,10 +26,8 @@ import argparse
 import contextlib
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT))
 
-from crawl_throughput import TreeRss
+from crawl_throughput import measure_child
 from national_world import CLOCK, NATIONAL, NationalWorld, page_counts
 
 
@@ -45,25 +43,14 @@ def audit(config: Path, out: Path, store: str, extra: list[str], log: Path | Non
     """One ``parity audit`` in a child process: wall s, CPU s (whole tree), peak tree RSS, exit code."""
     cmd = [sys.executable, "-m", "parity.cli", "audit", str(config), "--out", str(out), "--store", store,
            "--now", CLOCK.strftime("%Y-%m-%dT%H:%M:%SZ"), *extra]
-    started = time.monotonic()
-    with tempfile.TemporaryFile() as err:
-        child = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
-        sampler = TreeRss(child.pid)
-        sampler.start()
-        _pid, status, usage = os.wait4(child.pid, 0)
-        wall = time.monotonic() - started
-        sampler.stopped.set()
-        err.seek(0)
-        text = err.read()
-        if log is not None:
-            log.write_bytes(text)
-        tail = text[-2000:].decode("utf-8", "replace")
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 3, 4):
-        sys.stderr.write(tail)
-        raise SystemExit(f"parity audit exited {code}")
-    return {"code": code, "wall_s": round(wall, 1), "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
-            "peak_rss_mb": round(max(sampler.peak, usage.ru_maxrss * 1024) / 2**20)}
+    run = measure_child(cmd)
+    if log is not None:
+        log.write_bytes(run.stderr)
+    if run.code not in (0, 3, 4):
+        sys.stderr.write(run.tail(2000))
+        raise SystemExit(f"parity audit exited {run.code}")
+    return {"code": run.code, "wall_s": round(run.wall, 1), "cpu_s": round(run.cpu, 1),
+            "peak_rss_mb": round(run.tree_rss / 2**20)}
 
 
 def run_mode(world: NationalWorld, mode: str, folder: Path, redis_url: str | None, pg: Any, edit: float,
