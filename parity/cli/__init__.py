@@ -13,6 +13,7 @@ report, history, check-config).
 
 from __future__ import annotations
 
+import signal
 from typing import Annotated
 
 import typer
@@ -65,4 +66,13 @@ for _command in (online.demo, online.discover, online.worker):
 
 def main() -> None:
     """Console-script entry point (``parity = "parity.cli:main"``)."""
+    take_back_ctrl_c()
     app()
+
+
+def take_back_ctrl_c() -> None:
+    """A shell starts a background job (``parity audit … &``) with SIGINT ignored, and Python keeps an inherited
+    ignore: a scheduler's ``kill -INT`` then did nothing and the run went on to the end. parity owns Ctrl-C (it
+    passes it to its crawl child, keeps what was collected and exits 130), so it takes the signal back."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)

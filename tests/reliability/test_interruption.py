@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import signal
 import sqlite3
+import subprocess
 import time
 from collections import Counter
 from pathlib import Path
@@ -19,11 +20,12 @@ from typing import Any
 
 import pytest
 
-from tests.reliability.harness import ORG, jsonl, run_config, start_config, store_rows
+from tests.conftest import ROOT
+from tests.reliability.harness import NOW, ORG, jsonl, run_config, start_config, store_rows
 from tests.support.config import config_toml
 from tests.support.fault_plan import Plan, SitePlan, page_path, page_token
 from tests.support.faultserver import FaultServerProcess
-from tests.support.run import signal_group
+from tests.support.run import child_env, module_cmd, signal_group
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
 
@@ -125,20 +127,36 @@ def test_r8_sigint_graceful_stop_exit_130_and_the_rerun_resumes(tmp_path: Path) 
     assert set(ledger_states(store, last_run)) == {"done"}  # no todo/doing left behind
 
 
-def test_sigint_to_the_parity_process_alone_is_passed_on(tmp_path: Path) -> None:
-    """A scheduler's ``kill -INT <pid>`` reaches only parity: it forwards the signal to the crawl child."""
+@pytest.mark.parametrize("started_as", ["foreground", "background_job"])
+def test_sigint_to_the_parity_process_alone_is_passed_on(tmp_path: Path, started_as: str) -> None:
+    """A scheduler's ``kill -INT <pid>`` reaches only parity: it forwards the signal to the crawl child. Also when
+    parity was started as a shell's background job (``parity crawl … &``), which inherits SIGINT ignored: before
+    parity took the signal back, that run went on to the end and exited 0."""
     seed = 112
-    # 0.15 s a page (≈ 11 s in all at 4 at a time): the signal lands mid-crawl even on a fast idle machine — at
-    # 0.03 s the whole site was fetched before the 50th item reached the store, and the crawl ended complete
-    slow = SitePlan(pages=300, seed=seed, latency=0.15)
+    slow = SitePlan(pages=300, seed=seed, latency=0.15)  # ≈ 11 s at 4 at a time: the signal lands mid-crawl
     with FaultServerProcess(Plan(sites={"main": slow}), tmp_path / "srv") as server:
-        proc, out, store = start_config(tmp_path, crawl_config(server.url()), command="crawl")
+        if started_as == "foreground":
+            proc, out, store = start_config(tmp_path, crawl_config(server.url()), command="crawl")
+        else:
+            proc, out, store = start_ignoring_sigint(tmp_path, crawl_config(server.url()))
         wait_for_items(proc, store, 50)
         proc.send_signal(signal.SIGINT)
         _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr[-3000:]
     assert "Traceback" not in stderr
     assert 50 <= stored_items(store) < 300
+
+
+def start_ignoring_sigint(tmp: Path, config_text: str) -> tuple[subprocess.Popen[str], Path, Path]:
+    """``parity crawl`` as a non-interactive shell starts ``cmd &``: SIGINT ignored, inherited through exec."""
+    config = tmp / "audit.toml"
+    config.write_text(config_text, encoding="utf-8")
+    out, store = tmp / "out", tmp / "store.sqlite"
+    cmd = module_cmd("parity.cli", "crawl", config, "--out", out, "--store", store, "--now", NOW)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                            env=child_env(), start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    return proc, out, store
 
 
 # --- R9 ------------------------------------------------------------------------------------------
