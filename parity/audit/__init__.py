@@ -17,7 +17,7 @@ processes), ``crawl`` (the crawl step), ``collect`` (records back from the store
 the report, the demo world) are imported when a run needs them, so ``parity --help`` stays fast.
 """
 
-from parity.audit.child import run_discover, run_worker
+from parity.audit.child import run_discover, run_worker, take_back_ctrl_c
 from parity.audit.crawl import run_crawl_only
 from parity.audit.demo import run_demo
 from parity.audit.errors import (
@@ -59,6 +59,7 @@ __all__ = [
     "run_crawl_only",
     "run_demo",
     "run_discover",
-    "triage_post",
     "run_worker",
+    "take_back_ctrl_c",
+    "triage_post",
 ]

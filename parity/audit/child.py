@@ -149,6 +149,14 @@ def _wait_for(cmd: list[str], pass_fds: tuple[int, ...] = (), progress: Progress
             thread.join(timeout=5)
 
 
+def take_back_ctrl_c() -> None:
+    """A shell starts a background job (``parity audit … &``) with SIGINT ignored, and Python keeps an inherited
+    ignore: a scheduler's ``kill -INT`` then did nothing and the run went on to the end. parity owns Ctrl-C (it
+    passes it to its crawl child, keeps what was collected and exits 130), so it takes the signal back."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def _wait(child: subprocess.Popen[Any]) -> int:
     interrupted = False
     while True:

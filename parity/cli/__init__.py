@@ -13,11 +13,11 @@ report, history, check-config).
 
 from __future__ import annotations
 
-import signal
 from typing import Annotated
 
 import typer
 
+from parity.audit import take_back_ctrl_c
 from parity.cli import offline, online
 from parity.cli.guard import guarded
 
@@ -69,10 +69,3 @@ def main() -> None:
     take_back_ctrl_c()
     app()
 
-
-def take_back_ctrl_c() -> None:
-    """A shell starts a background job (``parity audit … &``) with SIGINT ignored, and Python keeps an inherited
-    ignore: a scheduler's ``kill -INT`` then did nothing and the run went on to the end. parity owns Ctrl-C (it
-    passes it to its crawl child, keeps what was collected and exits 130), so it takes the signal back."""
-    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
