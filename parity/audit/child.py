@@ -8,6 +8,7 @@ and it stops gracefully; we only wait. A second Ctrl-C while waiting is passed o
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 import os
 import signal
@@ -109,6 +110,10 @@ def redis_problem(url: str | None) -> str | None:
         return "--redis: a Redis URL is required (redis://host:6379/0)"
     if urlsplit(url).scheme not in ("redis", "rediss", "unix"):
         return f"--redis: {url.split('@')[-1]} is not a redis://, rediss:// or unix:// URL"
+    missing = [name for name in ("redis", "scrapy_redis") if importlib.util.find_spec(name) is None]
+    if missing:  # checked before the run starts: the workers would otherwise fail one by one, as a "bug"
+        return (f"--redis: the distributed crawl needs {' and '.join(missing)}: "
+                "pip install 'reach-parity[distributed]'")
     return None
 
 

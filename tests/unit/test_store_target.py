@@ -68,3 +68,19 @@ def test_mistakes_are_one_line_and_exit_2(tmp_path: Path, args: list[str], messa
     assert result.exit_code == 2, output
     assert len(lines) == 1 and message in lines[0], lines
     assert "pw" not in output
+
+
+def test_a_distributed_crawl_without_its_extra_is_exit_2_before_anything_runs(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Installed without ``[distributed]``, ``--redis`` started the crawl and its workers each failed with
+    ``ModuleNotFoundError: redis`` — exit 1, "a bug". Now it is one line naming the extra, exit 2, nothing crawled."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "redis" else real(name, *a))
+    result = CliRunner().invoke(app, ["crawl", str(config(tmp_path)), "--redis", "redis://127.0.0.1:1/0",
+                                      "--workers", "2", "--out", str(tmp_path / "out")])
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert result.exit_code == 2, result.output
+    assert lines == ["--redis: the distributed crawl needs redis: pip install 'reach-parity[distributed]'"], lines
+    assert not (tmp_path / "out").exists()
