@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import mimetypes
 from dataclasses import dataclass, field
 from typing import Iterable
 from xml.sax.saxutils import escape, quoteattr
@@ -39,6 +40,11 @@ class BridgeFeed:
     uri: str
     items: list[BridgeItem] = field(default_factory=list)
     broken: bool = False
+
+
+def _mime(url: str) -> str:
+    """The enclosure type from the file extension, as RSS-Bridge's parse_mime_type does (image/jpeg if unknown)."""
+    return mimetypes.guess_type(url.split("?", 1)[0])[0] or "image/jpeg"
 
 
 def _iso(value: dt.datetime) -> str:
@@ -109,7 +115,7 @@ class RssBridgeEmulator:
                 out.append(f"\t\t<author>\n\t\t\t<name>{escape(item.author)}</name>\n\t\t</author>")
             out.append(f'\t\t<content type="html">{escape(item.content_html or " ")}</content>')
             for enclosure in item.enclosures:
-                out.append(f'\t\t<link rel="enclosure" type="image/jpeg" href={quoteattr(enclosure)}/>')
+                out.append(f'\t\t<link rel="enclosure" type={quoteattr(_mime(enclosure))} href={quoteattr(enclosure)}/>')
             for category in item.categories:
                 out.append(f"\t\t<category term={quoteattr(category)}/>")
             out.append("\t</entry>")
@@ -129,7 +135,7 @@ class RssBridgeEmulator:
                 data["author"] = {"name": item.author}
             data["content_html"] = item.content_html or " "
             if item.enclosures:
-                data["attachments"] = [{"url": e, "mime_type": "image/jpeg"} for e in item.enclosures]
+                data["attachments"] = [{"url": e, "mime_type": _mime(e)} for e in item.enclosures]
             items.append(data)
         return json.dumps({"version": "https://jsonfeed.org/version/1", "title": feed.title,
                            "home_page_url": feed.uri, "feed_url": self_url, "items": items},
@@ -153,6 +159,8 @@ class RssBridgeEmulator:
             if item.timestamp:
                 out.append(f"\t\t\t<pubDate>{email.utils.format_datetime(item.timestamp)}</pubDate>")
             out.append(f"\t\t\t<description>{escape(item.content_html or ' ')}</description>")
+            for enclosure in item.enclosures:
+                out.append(f"\t\t\t<media:content url={quoteattr(enclosure)} type={quoteattr(_mime(enclosure))}/>")
             out.append("\t\t</item>")
         out += ["\t</channel>", "</rss>"]
         return "\n".join(out) + "\n"
