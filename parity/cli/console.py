@@ -20,6 +20,7 @@ import typer
 from parity.audit import AuditResult
 from parity.cli.options import OutputFormat
 from parity.core.logs import log_to_stderr, terminal_safe
+from parity.core.records import VERDICT_KINDS
 
 
 def setup_logging(verbose: bool = False) -> None:
@@ -53,17 +54,14 @@ def _percent(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f} %"
 
 
-_VERDICT_COLUMNS = ("match", "partial", "late", "social_only", "unverifiable", "excluded")
-
-
 def print_summary(summary: dict[str, Any], fmt: OutputFormat, out_dir: Path | None) -> None:
     """The audit's figures per organisation (summary.json's ``orgs``)."""
     if fmt is OutputFormat.json:
         print_json(summary)
         return
-    rows = [[org["id"], org["posts"], *(org["counts"][k] for k in _VERDICT_COLUMNS), _percent(org["parity_percent"])]
+    rows = [[org["id"], org["posts"], *(org["counts"][k] for k in VERDICT_KINDS), _percent(org["parity_percent"])]
             for org in summary["orgs"]]
-    print_table("reach-parity" + (f" → {out_dir}" if out_dir else ""), ["org", "posts", *_VERDICT_COLUMNS, "parity"],
+    print_table("reach-parity" + (f" → {out_dir}" if out_dir else ""), ["org", "posts", *VERDICT_KINDS, "parity"],
                 rows)
 
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from parity.core.jsonl import RecordError, loads_or_error
-
-Verdict = Literal["match", "partial", "late", "social_only", "unverifiable", "excluded"]
+from parity.core.records import VerdictKind
 
 
 class _Open(BaseModel):
@@ -41,8 +40,8 @@ class _Run(_Open):
 class _Change(_Open):
     post_id: str
     org: str | None = None
-    from_: Verdict = Field(alias="from")
-    to: Verdict
+    from_: VerdictKind = Field(alias="from")
+    to: VerdictKind
 
 
 class _History(_Open):
