@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
+import secrets
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -173,11 +173,13 @@ def atomic_text(path: str | Path, binary: bool = False) -> Iterator[Any]:
     leaves half a file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    mode = _file_mode(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fd, tmp = _temporary_beside(path)
     try:
-        os.fchmod(fd, mode)
         with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as out:
+            try:
+                os.fchmod(fd, path.stat().st_mode & 0o777)  # a replaced file keeps its permissions
+            except FileNotFoundError:
+                pass  # a new file: the umask has already applied
             yield out
         os.replace(tmp, path)
     except BaseException:
@@ -185,16 +187,18 @@ def atomic_text(path: str | Path, binary: bool = False) -> Iterator[Any]:
         raise
 
 
-def _file_mode(path: Path) -> int:
-    """The permissions ``open()`` would give: the existing file's, else 0o666 less the umask. ``mkstemp``
-    creates 0o600, which left report.html and the exports unreadable to the web server or the colleagues
-    an officer publishes them to."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
+def _temporary_beside(path: Path) -> tuple[int, Path]:
+    """A new temporary file beside ``path``, created 0o666 less the umask (applied by the kernel) as ``open()``
+    would: ``mkstemp`` creates 0o600, which left report.html and the exports unreadable to the web server or
+    the colleagues an officer publishes them to."""
+    while True:
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            break
+        except FileExistsError:
+            continue
+    return fd, tmp
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:
