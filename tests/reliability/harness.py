@@ -55,7 +55,7 @@ class Result:
         return {v["post_id"]: v["verdict"] for v in jsonl(self.out / "verdicts.jsonl")}
 
 
-def _args(tmp: Path, config_text: str, command: str, out_name: str,
+def parity_args(tmp: Path, config_text: str, command: str, out_name: str,
           extra: tuple[str, ...]) -> tuple[list[Any], Path, Path]:
     """Write the config to ``tmp/audit.toml``; the arguments of ``parity COMMAND`` on it, its out folder and store."""
     config = tmp / "audit.toml"
@@ -69,7 +69,7 @@ def run_config(tmp: Path, config_text: str, *extra: str, command: str = "audit",
                env: Mapping[str, str | None] | None = None, out_name: str = "out",
                allow_traceback: bool = False) -> Result:
     """``parity audit CONFIG --format json`` (or ``crawl``) at :data:`NOW`, in a subprocess; asserts no traceback."""
-    args, out, store = _args(tmp, config_text, command, out_name, extra)
+    args, out, store = parity_args(tmp, config_text, command, out_name, extra)
     done = run.run_parity(*args, env=env, timeout=timeout, allow_traceback=allow_traceback)
     return Result(done.code, done.stdout, done.stderr, done.seconds, out, store)
 
@@ -77,7 +77,7 @@ def run_config(tmp: Path, config_text: str, *extra: str, command: str = "audit",
 def start_config(tmp: Path, config_text: str, *extra: str, command: str = "audit",
                  out_name: str = "out") -> tuple[subprocess.Popen[str], Path, Path]:
     """Start ``parity`` on the config in its own session (so a test can signal the whole group, as Ctrl-C does)."""
-    args, out, store = _args(tmp, config_text, command, out_name, extra)
+    args, out, store = parity_args(tmp, config_text, command, out_name, extra)
     return run.start_parity(*args), out, store
 
 

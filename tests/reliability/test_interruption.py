@@ -21,7 +21,14 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT
-from tests.reliability.harness import NOW, ORG, jsonl, run_config, start_config, store_rows
+from tests.reliability.harness import (
+    ORG,
+    jsonl,
+    parity_args,
+    run_config,
+    start_config,
+    store_rows,
+)
 from tests.support.config import config_toml
 from tests.support.fault_plan import Plan, SitePlan, page_path, page_token
 from tests.support.faultserver import FaultServerProcess
@@ -149,12 +156,9 @@ def test_sigint_to_the_parity_process_alone_is_passed_on(tmp_path: Path, started
 
 def start_ignoring_sigint(tmp: Path, config_text: str) -> tuple[subprocess.Popen[str], Path, Path]:
     """``parity crawl`` as a non-interactive shell starts ``cmd &``: SIGINT ignored, inherited through exec."""
-    config = tmp / "audit.toml"
-    config.write_text(config_text, encoding="utf-8")
-    out, store = tmp / "out", tmp / "store.sqlite"
-    cmd = module_cmd("parity.cli", "crawl", config, "--out", out, "--store", store, "--now", NOW)
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                            env=child_env(), start_new_session=True,
+    args, out, store = parity_args(tmp, config_text, "crawl", "out", ())
+    proc = subprocess.Popen(module_cmd("parity.cli", *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=ROOT, env=child_env(), start_new_session=True,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     return proc, out, store
 
