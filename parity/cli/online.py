@@ -100,6 +100,6 @@ def worker(
     wait: Annotated[float, typer.Option("--wait", min=0, help="seconds to wait for a run to start")] = 3600.0,
     verbose: Verbose = False,
 ) -> None:
-    """Join distributed crawls (``parity crawl|audit CONFIG --redis URL``) from this machine, run after run."""
+    """Join distributed crawls (parity crawl|audit CONFIG --redis URL) from this machine, run after run."""
     setup_logging(verbose)
     raise typer.Exit(run_worker(redis or "", store, once, wait, verbose))
